@@ -1,0 +1,13 @@
+use crate::error::AppError;
+use crate::model::AuditEntry;
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use crate::model::Role;
+
+/// The latest audit records.
+#[server(prefix = "/rpc", endpoint = "list_audit")]
+pub async fn list_audit() -> Result<Vec<AuditEntry>, AppError> {
+    use crate::ssr::{audit, auth::require_role, AppState};
+    require_role(Role::WEBHOOK_ADMINS)?;
+    audit::recent(&AppState::current()?.db, 500).await
+}

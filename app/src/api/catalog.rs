@@ -1,0 +1,37 @@
+use crate::error::AppError;
+use crate::model::{CatalogItem, CatalogKind};
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use crate::model::Role;
+
+/// Every work group or template.
+#[server(prefix = "/rpc", endpoint = "list_catalog")]
+pub async fn list_catalog(kind: CatalogKind) -> Result<Vec<CatalogItem>, AppError> {
+    use crate::ssr::{auth::require_role, catalog, AppState};
+    require_role(Role::WEBHOOK_ADMINS)?;
+    catalog::list(&AppState::current()?.db, kind).await
+}
+
+/// Adds a work group or template (Site Administrator).
+#[server(prefix = "/rpc", endpoint = "add_catalog_item")]
+pub async fn add_catalog_item(kind: CatalogKind, key: String, name: String) -> Result<(), AppError> {
+    use crate::ssr::{auth::require_role, catalog, AppState};
+    let actor = require_role(Role::USER_ADMINS)?;
+    catalog::add(&AppState::current()?.db, &actor, kind, &key, &name).await.map(drop)
+}
+
+/// Renames a work group or template (Site Administrator).
+#[server(prefix = "/rpc", endpoint = "rename_catalog_item")]
+pub async fn rename_catalog_item(kind: CatalogKind, id: i32, name: String) -> Result<(), AppError> {
+    use crate::ssr::{auth::require_role, catalog, AppState};
+    let actor = require_role(Role::USER_ADMINS)?;
+    catalog::rename(&AppState::current()?.db, &actor, kind, id, &name).await
+}
+
+/// Deletes a work group or template; webhooks keep existing and lose the link (Site Administrator).
+#[server(prefix = "/rpc", endpoint = "delete_catalog_item")]
+pub async fn delete_catalog_item(kind: CatalogKind, id: i32) -> Result<(), AppError> {
+    use crate::ssr::{auth::require_role, catalog, AppState};
+    let actor = require_role(Role::USER_ADMINS)?;
+    catalog::delete(&AppState::current()?.db, &actor, kind, id).await
+}

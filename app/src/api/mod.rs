@@ -1,0 +1,6 @@
+//! Server functions, one file per feature. Each one authorizes first.
+pub mod audit;
+pub mod catalog;
+pub mod session;
+pub mod users;
+pub mod webhooks;

@@ -1,0 +1,90 @@
+//! The one error type of the app. It crosses the server-function boundary as JSON, maps to
+//! an HTTP status, and never carries internals (SQL, paths) to the browser.
+
+use crate::model::FieldErrors;
+use http::StatusCode;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum AppError {
+    /// No valid session: sign in first.
+    #[error("Please sign in.")]
+    Unauthenticated,
+    /// Signed in, but this role may not do that.
+    #[error("You are not allowed to do that.")]
+    Forbidden,
+    /// The thing asked for does not exist (or no longer does).
+    #[error("{0} not found.")]
+    NotFound(String),
+    /// Input refused, with a message per field.
+    #[error("Please correct the highlighted fields.")]
+    Invalid(FieldErrors),
+    /// Someone else changed the record since it was loaded.
+    #[error("{0}")]
+    Conflict(String),
+    /// Too many attempts; try again later.
+    #[error("Too many attempts. Wait a minute and try again.")]
+    RateLimited,
+    /// Something failed inside the server; the detail is only in the server log.
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+    /// The request never reached the function (network, encoding).
+    #[error("Could not reach the server: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    /// The HTTP status this error answers with.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Transport(_) => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    /// A one-field validation error.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        AppError::Invalid(FieldErrors::single(field, message))
+    }
+
+    /// The per-field messages, when this is a validation error.
+    pub fn field_errors(&self) -> FieldErrors {
+        match self {
+            AppError::Invalid(e) => e.clone(),
+            _ => FieldErrors::default(),
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(m) | ServerFnErrorErr::Deserialization(m) => {
+                AppError::invalid(crate::model::field::FORM, format!("The form could not be read: {m}"))
+            }
+            ServerFnErrorErr::Request(m) | ServerFnErrorErr::Response(m) => AppError::Transport(m),
+            _ => AppError::Internal,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sea_orm::DbErr> for AppError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        tracing::error!(error = %e, "database error");
+        AppError::Internal
+    }
+}
+
+/// Result alias used by every server function.
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,91 @@
+//! Hookwell's Leptos app: pages, components and server functions shared by the server
+//! (feature `ssr`) and the browser (feature `hydrate`).
+#![recursion_limit = "512"]
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod model;
+pub mod routes;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use components::layout::Layout;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{ParentRoute, Route, Router, Routes},
+    path, SsrMode,
+};
+use model::CurrentUser;
+
+/// The HTML document around the app. `<body data-hydrated>` flips to "true" once the WASM runs.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body data-hydrated="false">
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The signed-in user for this page view (sign-in and sign-out reload the page).
+#[derive(Clone, Debug)]
+pub struct Viewer(pub Option<CurrentUser>);
+
+/// The signed-in user, or `None` on public pages.
+pub fn use_viewer() -> Option<CurrentUser> {
+    use_context::<Viewer>().and_then(|v| v.0)
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let viewer = SharedValue::new(|| {
+        #[cfg(feature = "ssr")]
+        return ssr::auth::signed_in();
+        #[cfg(not(feature = "ssr"))]
+        None
+    })
+    .into_inner();
+    provide_context(Viewer(viewer));
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/hookwell.css"/>
+        <Title formatter=|t: String| if t.is_empty() { "Hookwell".to_string() } else { format!("{t} · Hookwell") }/>
+        <Router>
+            <Routes fallback=routes::status::NotFoundPage>
+                <ParentRoute path=path!("") view=Layout ssr=SsrMode::Async>
+                    <Route path=path!("") view=routes::home::HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("login") view=routes::login::LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("webhooks") view=routes::webhook_list::WebhookListPage ssr=SsrMode::Async/>
+                    <Route path=path!("webhooks/new") view=routes::webhook_form::NewWebhookPage ssr=SsrMode::Async/>
+                    <Route path=path!("webhooks/:id") view=routes::webhook_detail::WebhookDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("webhooks/:id/edit") view=routes::webhook_form::EditWebhookPage ssr=SsrMode::Async/>
+                    <Route path=path!("webhooks/:id/delete") view=routes::webhook_delete::DeleteWebhookPage ssr=SsrMode::Async/>
+                    <Route path=path!("work-groups") view=routes::catalog::WorkGroupsPage ssr=SsrMode::Async/>
+                    <Route path=path!("templates") view=routes::catalog::TemplatesPage ssr=SsrMode::Async/>
+                    <Route path=path!("users") view=routes::users::UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("audit") view=routes::audit::AuditPage ssr=SsrMode::Async/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// Called by the WASM entry point: takes over the server-rendered page.
+#[cfg(feature = "hydrate")]
+pub fn hydrate() {
+    leptos::mount::hydrate_body(App);
+    if let Some(body) = leptos::prelude::document().body() {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}

@@ -1,0 +1,766 @@
+//! Types shared by the browser (WASM) and the server, and the pure rules that govern them.
+//!
+//! Everything here compiles to both targets so the same validation runs as the user types
+//! and again on the server, which is the authority.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// What a signed-in person may do. Only the two administrator roles see webhooks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Role {
+    SiteAdmin,
+    IntegrationAdmin,
+    ContentAdmin,
+    Author,
+    TemplateUser,
+}
+
+impl Role {
+    /// Every role, in the order the UI lists them.
+    pub const ALL: [Role; 5] = [
+        Role::SiteAdmin,
+        Role::IntegrationAdmin,
+        Role::ContentAdmin,
+        Role::Author,
+        Role::TemplateUser,
+    ];
+    /// Roles that may view and manage webhooks, work groups, templates and the audit log.
+    pub const WEBHOOK_ADMINS: &'static [Role] = &[Role::SiteAdmin, Role::IntegrationAdmin];
+    /// Roles that may manage users.
+    pub const USER_ADMINS: &'static [Role] = &[Role::SiteAdmin];
+
+    /// The stable name stored in the database and used in forms.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::SiteAdmin => "SiteAdmin",
+            Role::IntegrationAdmin => "IntegrationAdmin",
+            Role::ContentAdmin => "ContentAdmin",
+            Role::Author => "Author",
+            Role::TemplateUser => "TemplateUser",
+        }
+    }
+
+    /// The name people read.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::SiteAdmin => "Site Administrator",
+            Role::IntegrationAdmin => "Integration Administrator",
+            Role::ContentAdmin => "Content Administrator",
+            Role::Author => "Author",
+            Role::TemplateUser => "Template User",
+        }
+    }
+
+    /// Parses the stored name; unknown names are refused.
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Whether this role may use the webhook console.
+    pub fn manages_webhooks(self) -> bool {
+        Role::WEBHOOK_ADMINS.contains(&self)
+    }
+}
+
+/// The signed-in person, as the UI needs to know them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: i32,
+    pub username: String,
+    pub role: Role,
+}
+
+/// The four platform events a webhook can subscribe to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum EventType {
+    NewWorkItemVersionComplete,
+    CustomInterviewEvent,
+    InterviewLoadEvent,
+    PostProcessingEvent,
+}
+
+impl EventType {
+    /// Every event type, in the order the UI lists them.
+    pub const ALL: [EventType; 4] = [
+        EventType::NewWorkItemVersionComplete,
+        EventType::CustomInterviewEvent,
+        EventType::InterviewLoadEvent,
+        EventType::PostProcessingEvent,
+    ];
+
+    /// The wire and storage name, which is also the UI label.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::NewWorkItemVersionComplete => "NewWorkItemVersionComplete",
+            EventType::CustomInterviewEvent => "CustomInterviewEvent",
+            EventType::InterviewLoadEvent => "InterviewLoadEvent",
+            EventType::PostProcessingEvent => "PostProcessingEvent",
+        }
+    }
+
+    /// Parses the wire name; unknown names are refused.
+    pub fn parse(s: &str) -> Option<EventType> {
+        EventType::ALL.into_iter().find(|e| e.as_str() == s)
+    }
+
+    /// Whether webhooks of this type carry an Interview Event Name.
+    pub fn has_event_name(self) -> bool {
+        self == EventType::CustomInterviewEvent
+    }
+
+    /// Whether webhooks of this type can be limited to work groups.
+    pub fn uses_work_groups(self) -> bool {
+        matches!(self, EventType::InterviewLoadEvent | EventType::NewWorkItemVersionComplete)
+    }
+
+    /// Whether webhooks of this type can be limited to templates.
+    pub fn uses_templates(self) -> bool {
+        matches!(
+            self,
+            EventType::InterviewLoadEvent
+                | EventType::NewWorkItemVersionComplete
+                | EventType::PostProcessingEvent
+        )
+    }
+}
+
+impl fmt::Display for EventType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How Hookwell proves to the receiver that a delivery is genuine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AuthMethod {
+    Hmac,
+    AccessToken,
+}
+
+impl AuthMethod {
+    /// The storage and form value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthMethod::Hmac => "HMAC",
+            AuthMethod::AccessToken => "AccessToken",
+        }
+    }
+
+    /// The UI label.
+    pub fn label(self) -> &'static str {
+        match self {
+            AuthMethod::Hmac => "HMAC",
+            AuthMethod::AccessToken => "Access token",
+        }
+    }
+
+    /// Parses the form value; unknown values are refused.
+    pub fn parse(s: &str) -> Option<AuthMethod> {
+        [AuthMethod::Hmac, AuthMethod::AccessToken].into_iter().find(|a| a.as_str() == s)
+    }
+}
+
+/// Longest webhook name accepted.
+pub const MAX_NAME_CHARS: usize = 200;
+/// Longest URL accepted.
+pub const MAX_URL_CHARS: usize = 2048;
+/// Longest access token accepted.
+pub const MAX_TOKEN_CHARS: usize = 4096;
+
+/// Field names used by forms, errors and `aria-describedby` ids.
+pub mod field {
+    pub const NAME: &str = "name";
+    pub const URL: &str = "url";
+    pub const AUTH_METHOD: &str = "auth_method";
+    pub const ACCESS_TOKEN: &str = "access_token";
+    pub const EVENT_TYPE: &str = "event_type";
+    pub const EVENT_NAME: &str = "event_name";
+    pub const WORK_GROUPS: &str = "work_groups";
+    pub const TEMPLATES: &str = "templates";
+    pub const FORM: &str = "form";
+}
+
+/// A message per refused field, keyed by the field's form name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors(pub BTreeMap<String, String>);
+
+impl FieldErrors {
+    /// Records `message` for `field` (the first message for a field wins).
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.entry(field.to_string()).or_insert_with(|| message.into());
+    }
+    /// The message for `field`, if it was refused.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.get(field).map(String::as_str)
+    }
+    /// True when nothing was refused.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// A single-field error set.
+    pub fn single(field: &str, message: impl Into<String>) -> Self {
+        let mut e = Self::default();
+        e.add(field, message);
+        e
+    }
+}
+
+/// The webhook form exactly as the browser posts it (every field optional text), so that a
+/// refused submission can be shown again with what the user typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub url: String,
+    #[serde(default)]
+    pub auth_method: String,
+    #[serde(default)]
+    pub access_token: String,
+    #[serde(default)]
+    pub event_type: String,
+    #[serde(default)]
+    pub event_name: String,
+    /// Checkbox: present ("on") when ticked.
+    #[serde(default)]
+    pub active: Option<String>,
+    /// `block` or `accept`.
+    #[serde(default)]
+    pub ssl: String,
+    #[serde(default)]
+    pub work_groups: Vec<i32>,
+    #[serde(default)]
+    pub templates: Vec<i32>,
+    /// The version the editor started from (edit only), to detect concurrent edits.
+    #[serde(default)]
+    pub version: Option<i32>,
+}
+
+impl WebhookForm {
+    /// The defaults of a new webhook: HMAC, active, Block untrusted SSL.
+    pub fn new_defaults() -> Self {
+        WebhookForm {
+            auth_method: AuthMethod::Hmac.as_str().into(),
+            event_type: EventType::NewWorkItemVersionComplete.as_str().into(),
+            active: Some("on".into()),
+            ssl: "block".into(),
+            ..Default::default()
+        }
+    }
+
+    /// Checks every field and, when all are acceptable, returns the normalised draft.
+    /// `has_stored_token` lets an edit keep the stored access token when the field is left blank.
+    pub fn validate(&self, has_stored_token: bool) -> Result<WebhookDraft, FieldErrors> {
+        let mut errors = FieldErrors::default();
+
+        let name = self.name.trim();
+        if name.is_empty() {
+            errors.add(field::NAME, "Enter a name.");
+        } else if name.chars().count() > MAX_NAME_CHARS {
+            errors.add(field::NAME, format!("Use at most {MAX_NAME_CHARS} characters."));
+        } else if name.chars().any(char::is_control) {
+            errors.add(field::NAME, "Remove control characters from the name.");
+        }
+
+        let url = match parse_target_url(&self.url) {
+            Ok(u) => Some(u),
+            Err(m) => {
+                errors.add(field::URL, m);
+                None
+            }
+        };
+
+        let auth_method = AuthMethod::parse(&self.auth_method);
+        if auth_method.is_none() {
+            errors.add(field::AUTH_METHOD, "Choose HMAC or Access token.");
+        }
+        let token = self.access_token.trim();
+        let access_token = match auth_method {
+            Some(AuthMethod::AccessToken) if token.is_empty() && !has_stored_token => {
+                errors.add(field::ACCESS_TOKEN, "Enter the access token your application expects.");
+                None
+            }
+            Some(AuthMethod::AccessToken) if token.chars().count() > MAX_TOKEN_CHARS => {
+                errors.add(field::ACCESS_TOKEN, format!("Use at most {MAX_TOKEN_CHARS} characters."));
+                None
+            }
+            Some(AuthMethod::AccessToken) if token.chars().any(|c| c.is_whitespace() || c.is_control()) => {
+                errors.add(field::ACCESS_TOKEN, "An access token cannot contain spaces or control characters.");
+                None
+            }
+            Some(AuthMethod::AccessToken) if !token.is_empty() => Some(token.to_string()),
+            _ => None,
+        };
+
+        let event_type = EventType::parse(&self.event_type);
+        if event_type.is_none() {
+            errors.add(field::EVENT_TYPE, "Choose one of the four event types.");
+        }
+        let event_name = match event_type {
+            Some(t) if t.has_event_name() => match validate_event_name(&self.event_name) {
+                Ok(n) => Some(n),
+                Err(m) => {
+                    errors.add(field::EVENT_NAME, m);
+                    None
+                }
+            },
+            _ => None,
+        };
+
+        let accept_untrusted_ssl = match self.ssl.as_str() {
+            "accept" => true,
+            "block" | "" => false,
+            _ => {
+                errors.add("ssl", "Choose Block untrusted SSL or Accept untrusted SSL.");
+                false
+            }
+        };
+
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let (Some(url), Some(auth_method), Some(event_type)) = (url, auth_method, event_type) else {
+            return Err(errors);
+        };
+        let mut work_groups = if event_type.uses_work_groups() { self.work_groups.clone() } else { vec![] };
+        let mut templates = if event_type.uses_templates() { self.templates.clone() } else { vec![] };
+        work_groups.sort_unstable();
+        work_groups.dedup();
+        templates.sort_unstable();
+        templates.dedup();
+        Ok(WebhookDraft {
+            name: name.to_string(),
+            url,
+            auth_method,
+            access_token,
+            event_type,
+            event_name,
+            active: self.active.is_some(),
+            accept_untrusted_ssl,
+            work_groups,
+            templates,
+        })
+    }
+}
+
+/// A webhook's settings after validation: it can only exist valid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookDraft {
+    pub name: String,
+    pub url: String,
+    pub auth_method: AuthMethod,
+    /// A new access token; `None` keeps the stored one (or none for HMAC).
+    pub access_token: Option<String>,
+    pub event_type: EventType,
+    pub event_name: Option<String>,
+    pub active: bool,
+    pub accept_untrusted_ssl: bool,
+    pub work_groups: Vec<i32>,
+    pub templates: Vec<i32>,
+}
+
+/// Accepts only absolute http(s) URLs with a host and no credentials.
+pub fn parse_target_url(raw: &str) -> Result<String, String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err("Enter the URL of your endpoint.".into());
+    }
+    if raw.chars().count() > MAX_URL_CHARS {
+        return Err(format!("Use at most {MAX_URL_CHARS} characters."));
+    }
+    let url = url::Url::parse(raw)
+        .map_err(|_| "Enter a full URL such as https://example.com/hooks.".to_string())?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err("Use an http:// or https:// URL.".into());
+    }
+    match url.host_str() {
+        Some(h) if !h.is_empty() => {}
+        _ => return Err("The URL needs a host name.".into()),
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("Do not put credentials in the URL; use Access token instead.".into());
+    }
+    Ok(url.to_string())
+}
+
+/// True when a URL would send data unencrypted (the UI warns but allows it).
+pub fn is_plain_http(raw: &str) -> bool {
+    raw.trim().to_ascii_lowercase().starts_with("http://")
+}
+
+/// Interview event names: 1–100 letters, digits, `_`, `-`, `.`.
+pub fn validate_event_name(raw: &str) -> Result<String, String> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err("Enter the Event Name used in the template's Interview Event dialog element.".into());
+    }
+    if name.chars().count() > 100 {
+        return Err("Use at most 100 characters.".into());
+    }
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')) {
+        return Err("Use only letters, digits, _, - and . in the event name.".into());
+    }
+    Ok(name.to_string())
+}
+
+/// Keys of work groups and templates: 1–100 letters, digits, `_`, `-`, `.`.
+pub fn validate_key(raw: &str) -> Result<String, String> {
+    let key = raw.trim();
+    if key.is_empty() {
+        return Err("Enter a key.".into());
+    }
+    if key.chars().count() > 100 {
+        return Err("Use at most 100 characters.".into());
+    }
+    if !key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')) {
+        return Err("Use only letters, digits, _, - and . in the key.".into());
+    }
+    Ok(key.to_string())
+}
+
+/// Display names of work groups and templates: 1–200 characters, not blank.
+pub fn validate_display_name(raw: &str) -> Result<String, String> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err("Enter a name.".into());
+    }
+    if name.chars().count() > 200 {
+        return Err("Use at most 200 characters.".into());
+    }
+    Ok(name.to_string())
+}
+
+/// A work group or template a webhook can be limited to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogItem {
+    pub id: i32,
+    pub key: String,
+    pub name: String,
+}
+
+/// Which catalog a page or server function is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CatalogKind {
+    WorkGroup,
+    Template,
+}
+
+impl CatalogKind {
+    /// Plural heading, e.g. "Work groups".
+    pub fn heading(self) -> &'static str {
+        match self {
+            CatalogKind::WorkGroup => "Work groups",
+            CatalogKind::Template => "Templates",
+        }
+    }
+    /// Singular noun, lower case, e.g. "work group".
+    pub fn noun(self) -> &'static str {
+        match self {
+            CatalogKind::WorkGroup => "work group",
+            CatalogKind::Template => "template",
+        }
+    }
+    /// The value server functions take for this kind.
+    pub fn form_value(self) -> &'static str {
+        match self {
+            CatalogKind::WorkGroup => "WorkGroup",
+            CatalogKind::Template => "Template",
+        }
+    }
+    /// The page path.
+    pub fn path(self) -> &'static str {
+        match self {
+            CatalogKind::WorkGroup => "/work-groups",
+            CatalogKind::Template => "/templates",
+        }
+    }
+}
+
+/// One row of the webhook list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookSummary {
+    pub id: i32,
+    pub name: String,
+    pub event_type: EventType,
+    pub url_host: String,
+    pub auth_method: AuthMethod,
+    pub active: bool,
+    /// Status of the latest delivery, once deliveries exist.
+    pub last_delivery: Option<String>,
+}
+
+/// How the list is sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum WebhookSort {
+    #[default]
+    Name,
+    EventType,
+    Newest,
+}
+
+impl WebhookSort {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WebhookSort::Name => "name",
+            WebhookSort::EventType => "event",
+            WebhookSort::Newest => "newest",
+        }
+    }
+    pub fn parse(s: &str) -> WebhookSort {
+        match s {
+            "event" => WebhookSort::EventType,
+            "newest" => WebhookSort::Newest,
+            _ => WebhookSort::Name,
+        }
+    }
+}
+
+/// The list's search, filters, sort and page, as carried in the query string.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookQuery {
+    pub search: String,
+    pub event_type: Option<EventType>,
+    pub active: Option<bool>,
+    pub sort: WebhookSort,
+    pub page: u64,
+}
+
+/// Rows per list page.
+pub const PAGE_SIZE: u64 = 50;
+
+/// One page of the webhook list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookPage {
+    pub rows: Vec<WebhookSummary>,
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
+    /// Whether any webhook exists at all (for the empty state).
+    pub any: bool,
+}
+
+/// Everything the detail and edit pages show. Never carries a secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookDetail {
+    pub id: i32,
+    pub name: String,
+    pub url: String,
+    pub auth_method: AuthMethod,
+    /// `••••` plus the last 4 characters of the stored access token.
+    pub access_token_hint: Option<String>,
+    pub event_type: EventType,
+    pub event_name: Option<String>,
+    pub active: bool,
+    pub accept_untrusted_ssl: bool,
+    pub work_groups: Vec<CatalogItem>,
+    pub templates: Vec<CatalogItem>,
+    pub version: i32,
+    pub created_at: String,
+    pub created_by: String,
+    pub updated_at: String,
+    pub updated_by: String,
+}
+
+impl WebhookDetail {
+    /// The edit form pre-filled with the stored settings (the access token stays blank).
+    pub fn to_form(&self) -> WebhookForm {
+        WebhookForm {
+            name: self.name.clone(),
+            url: self.url.clone(),
+            auth_method: self.auth_method.as_str().into(),
+            access_token: String::new(),
+            event_type: self.event_type.as_str().into(),
+            event_name: self.event_name.clone().unwrap_or_default(),
+            active: self.active.then(|| "on".to_string()),
+            ssl: if self.accept_untrusted_ssl { "accept" } else { "block" }.into(),
+            work_groups: self.work_groups.iter().map(|w| w.id).collect(),
+            templates: self.templates.iter().map(|t| t.id).collect(),
+            version: Some(self.version),
+        }
+    }
+}
+
+/// The result of a save: where to go next, and the new HMAC secret when one was issued.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedWebhook {
+    pub id: i32,
+    /// Shown exactly once, then forgotten.
+    pub new_secret: Option<String>,
+}
+
+/// A user as the users page lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub id: i32,
+    pub username: String,
+    pub role: Role,
+    pub disabled: bool,
+}
+
+/// One audit record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+}
+
+/// What a plain (no-JavaScript) form post left for the page it renders: the server puts it in
+/// context, and it reaches the browser with the page so hydration sees the same thing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Submission {
+    /// A refused webhook form, shown again with what was typed.
+    WebhookRefused { form: WebhookForm, error: crate::error::AppError },
+    /// A secret just issued, shown exactly once.
+    SecretIssued { webhook_id: i32, secret: String },
+    /// `Regenerate HMAC secret` was pressed; ask for confirmation.
+    ConfirmRegenerate,
+    /// Continue was pressed without ticking "I have copied the secret".
+    SecretNotAcknowledged,
+    /// A refused sign-in.
+    LoginRefused { username: String, message: String },
+}
+
+/// Minimum length of a password set through the UI.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// Usernames: 1–100 letters, digits, `_`, `-`, `.`, `@`.
+pub fn validate_username(raw: &str) -> Result<String, String> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err("Enter a username.".into());
+    }
+    if name.chars().count() > 100 {
+        return Err("Use at most 100 characters.".into());
+    }
+    if !name.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '@')) {
+        return Err("Use only letters, digits, _, -, . and @ in the username.".into());
+    }
+    Ok(name.to_string())
+}
+
+/// Passwords: at least [`MIN_PASSWORD_CHARS`] characters.
+pub fn validate_password(raw: &str) -> Result<(), String> {
+    if raw.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(format!("Use at least {MIN_PASSWORD_CHARS} characters."));
+    }
+    if raw.chars().count() > 1000 {
+        return Err("Use at most 1000 characters.".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid() -> WebhookForm {
+        WebhookForm { name: "Orders".into(), url: "https://example.com/hook".into(), ..WebhookForm::new_defaults() }
+    }
+
+    #[test]
+    fn defaults_are_hmac_active_and_block_untrusted_ssl() {
+        let d = valid().validate(false).unwrap();
+        assert_eq!(d.auth_method, AuthMethod::Hmac);
+        assert!(d.active);
+        assert!(!d.accept_untrusted_ssl);
+    }
+
+    #[test]
+    fn whitespace_only_name_is_refused() {
+        let e = WebhookForm { name: "   ".into(), ..valid() }.validate(false).unwrap_err();
+        assert_eq!(e.get(field::NAME), Some("Enter a name."));
+    }
+
+    #[test]
+    fn over_long_name_is_refused_but_200_unicode_chars_are_fine() {
+        let ok = WebhookForm { name: "é".repeat(200), ..valid() }.validate(false);
+        assert!(ok.is_ok());
+        let e = WebhookForm { name: "é".repeat(201), ..valid() }.validate(false).unwrap_err();
+        assert!(e.get(field::NAME).unwrap().contains("200"));
+    }
+
+    #[test]
+    fn javascript_data_and_ftp_urls_are_refused() {
+        for bad in ["javascript:alert(1)", "data:text/html,hi", "ftp://example.com/x", "example.com", "http://", "https://user:pw@example.com/"] {
+            let e = WebhookForm { url: bad.into(), ..valid() }.validate(false).unwrap_err();
+            assert!(e.get(field::URL).is_some(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn plain_http_is_allowed_with_a_warning() {
+        assert!(WebhookForm { url: "http://example.com/h".into(), ..valid() }.validate(false).is_ok());
+        assert!(is_plain_http("http://example.com/h"));
+        assert!(!is_plain_http("https://example.com/h"));
+    }
+
+    #[test]
+    fn custom_event_needs_a_well_formed_event_name() {
+        let f = WebhookForm { event_type: "CustomInterviewEvent".into(), ..valid() };
+        assert!(f.validate(false).unwrap_err().get(field::EVENT_NAME).is_some());
+        let bad = WebhookForm { event_name: "has space".into(), ..f.clone() };
+        assert!(bad.validate(false).unwrap_err().get(field::EVENT_NAME).is_some());
+        let ok = WebhookForm { event_name: "lookup.customer-1".into(), ..f }.validate(false).unwrap();
+        assert_eq!(ok.event_name.as_deref(), Some("lookup.customer-1"));
+    }
+
+    #[test]
+    fn event_name_is_dropped_for_other_event_types() {
+        let d = WebhookForm { event_name: "ignored".into(), ..valid() }.validate(false).unwrap();
+        assert_eq!(d.event_name, None);
+    }
+
+    #[test]
+    fn unknown_event_type_posted_by_hand_is_refused() {
+        let e = WebhookForm { event_type: "DropTables".into(), ..valid() }.validate(false).unwrap_err();
+        assert!(e.get(field::EVENT_TYPE).is_some());
+    }
+
+    #[test]
+    fn access_token_is_required_unless_one_is_stored() {
+        let f = WebhookForm { auth_method: "AccessToken".into(), ..valid() };
+        assert!(f.validate(false).unwrap_err().get(field::ACCESS_TOKEN).is_some());
+        assert_eq!(f.validate(true).unwrap().access_token, None);
+        let d = WebhookForm { access_token: "tok_123".into(), ..f }.validate(false).unwrap();
+        assert_eq!(d.access_token.as_deref(), Some("tok_123"));
+    }
+
+    #[test]
+    fn hmac_webhooks_never_keep_an_access_token() {
+        let d = WebhookForm { access_token: "leftover".into(), ..valid() }.validate(false).unwrap();
+        assert_eq!(d.access_token, None);
+    }
+
+    #[test]
+    fn filters_apply_only_to_event_types_that_use_them() {
+        let f = WebhookForm { work_groups: vec![2, 1, 2], templates: vec![3], ..valid() };
+        let d = f.clone().validate(false).unwrap();
+        assert_eq!((d.work_groups, d.templates), (vec![1, 2], vec![3]));
+        let p = WebhookForm { event_type: "PostProcessingEvent".into(), ..f.clone() }.validate(false).unwrap();
+        assert_eq!((p.work_groups, p.templates), (vec![], vec![3]));
+        let c = WebhookForm { event_type: "CustomInterviewEvent".into(), event_name: "x".into(), ..f }
+            .validate(false)
+            .unwrap();
+        assert_eq!((c.work_groups, c.templates), (vec![], vec![]));
+    }
+
+    #[test]
+    fn unchecked_active_box_means_inactive() {
+        assert!(!WebhookForm { active: None, ..valid() }.validate(false).unwrap().active);
+    }
+
+    #[test]
+    fn keys_and_usernames_refuse_odd_characters() {
+        assert!(validate_key("acme.sales-1").is_ok());
+        assert!(validate_key("a b").is_err());
+        assert!(validate_key("").is_err());
+        assert!(validate_username("ann@example.com").is_ok());
+        assert!(validate_username("<script>").is_err());
+        assert!(validate_password("short").is_err());
+    }
+}

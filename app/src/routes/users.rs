@@ -1,0 +1,87 @@
+use crate::api::users::{list_users, ChangeUserRole, CreateUser, ResetUserPassword, SetUserDisabled};
+use crate::components::guard::{ErrorView, Guarded};
+use crate::components::fields::action_error;
+use crate::model::{Role, MIN_PASSWORD_CHARS};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+fn role_options(selected: Option<Role>) -> impl IntoView {
+    Role::ALL.into_iter().map(move |r| view! { <option value=r.as_str() selected=selected == Some(r)>{r.label()}</option> }).collect_view()
+}
+
+/// `/users`: a Site Administrator creates users, changes roles, disables accounts and resets passwords.
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    view! {
+        <Title text="Users"/>
+        <Guarded roles=Role::USER_ADMINS><Users/></Guarded>
+    }
+}
+
+#[component]
+fn Users() -> impl IntoView {
+    let create = ServerAction::<CreateUser>::new();
+    let change = ServerAction::<ChangeUserRole>::new();
+    let disable = ServerAction::<SetUserDisabled>::new();
+    let reset = ServerAction::<ResetUserPassword>::new();
+    let users = Resource::new(
+        move || (create.version().get(), change.version().get(), disable.version().get(), reset.version().get()),
+        |_| list_users(),
+    );
+    let errs = [action_error(create.value()), action_error(change.value()), action_error(disable.value()), action_error(reset.value())];
+    let any_err = move || errs.iter().filter_map(|e| e()).collect::<Vec<_>>().join(" ");
+    view! {
+        <section class="page">
+            <h1>"Users"</h1>
+            <h2>"Create user"</h2>
+            <ActionForm action=create attr:class="inline-form">
+                <div class="filter"><label for="new-username">"Username"</label><input id="new-username" name="username" required autocomplete="off"/></div>
+                <div class="filter"><label for="new-password">"Password"</label><input id="new-password" name="password" type="password" required autocomplete="new-password" minlength=MIN_PASSWORD_CHARS.to_string()/></div>
+                <div class="filter"><label for="new-role">"Role"</label><select id="new-role" name="role">{role_options(Some(Role::Author))}</select></div>
+                <button type="submit" class="primary">"Create user"</button>
+            </ActionForm>
+            <p class="field-error" role="alert" hidden=move || any_err().is_empty()>{any_err}</p>
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match users.await {
+                        Ok(list) => view! {
+                            <table class="list">
+                                <thead><tr><th scope="col">"Username"</th><th scope="col">"Role"</th><th scope="col">"Status"</th><th scope="col">"Actions"</th></tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|u| { let (role_label, pw_label) = (format!("Role of {}", u.username), format!("New password for {}", u.username)); view! {
+                                        <tr>
+                                            <td>{u.username.clone()}</td>
+                                            <td>
+                                                <ActionForm action=change attr:class="inline-form">
+                                                    <input type="hidden" name="id" value=u.id.to_string()/>
+                                                    <label class="visually-hidden" for=format!("role-{}", u.id)>{role_label}</label>
+                                                    <select id=format!("role-{}", u.id) name="role">{role_options(Some(u.role))}</select>
+                                                    <button type="submit">"Change role"</button>
+                                                </ActionForm>
+                                            </td>
+                                            <td>{if u.disabled { "Disabled" } else { "Enabled" }}</td>
+                                            <td class="row-actions">
+                                                <ActionForm action=disable attr:class="inline-form">
+                                                    <input type="hidden" name="id" value=u.id.to_string()/>
+                                                    <input type="hidden" name="disabled" value=(!u.disabled).to_string()/>
+                                                    <button type="submit">{if u.disabled { "Enable" } else { "Disable" }}</button>
+                                                </ActionForm>
+                                                <ActionForm action=reset attr:class="inline-form">
+                                                    <input type="hidden" name="id" value=u.id.to_string()/>
+                                                    <label class="visually-hidden" for=format!("pw-{}", u.id)>{pw_label}</label>
+                                                    <input id=format!("pw-{}", u.id) name="password" type="password" required autocomplete="new-password" placeholder="New password"/>
+                                                    <button type="submit">"Reset password"</button>
+                                                </ActionForm>
+                                            </td>
+                                        </tr>
+                                    }}).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

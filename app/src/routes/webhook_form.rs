@@ -1,0 +1,407 @@
+use super::use_submission;
+use crate::api::webhooks::{create_webhook, get_webhook, regenerate_hmac_secret, update_webhook, webhook_form_options};
+use crate::components::fields::{aria_invalid, described_by, hydrated, FieldError};
+use crate::components::guard::{ErrorView, Guarded};
+use crate::components::secret_dialog::SecretDialog;
+use crate::error::AppError;
+use crate::model::{
+    field, is_plain_http, AuthMethod, CatalogItem, EventType, FieldErrors, Role, SavedWebhook, Submission, WebhookDetail,
+    WebhookForm,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+/// The webhook id in the path, if it is a number.
+pub fn use_webhook_id() -> Memo<Option<i32>> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<i32>().ok())))
+}
+
+/// `/webhooks/new`.
+#[component]
+pub fn NewWebhookPage() -> impl IntoView {
+    view! {
+        <Title text="Create new webhook"/>
+        <Guarded roles=Role::WEBHOOK_ADMINS><NewWebhook/></Guarded>
+    }
+}
+
+#[component]
+fn NewWebhook() -> impl IntoView {
+    let submitted = use_submission();
+    let options = Resource::new(|| (), |_| webhook_form_options());
+    view! {
+        <section class="page">
+            <h1>"Create new webhook"</h1>
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || {
+                    let submitted = submitted.clone();
+                    Suspend::new(async move {
+                        match options.await {
+                            Ok((work_groups, templates)) => {
+                                let (initial, error) = match submitted {
+                                    Some(Submission::WebhookRefused { form, error }) => (form, Some(error)),
+                                    _ => (WebhookForm::new_defaults(), None),
+                                };
+                                view! { <WebhookFormView edit=None initial error work_groups templates/> }.into_any()
+                            }
+                            Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
+        </section>
+    }
+}
+
+/// `/webhooks/:id/edit`.
+#[component]
+pub fn EditWebhookPage() -> impl IntoView {
+    view! {
+        <Title text="Edit webhook"/>
+        <Guarded roles=Role::WEBHOOK_ADMINS><EditWebhook/></Guarded>
+    }
+}
+
+#[component]
+fn EditWebhook() -> impl IntoView {
+    let id = use_webhook_id();
+    let submitted = use_submission();
+    let data = Resource::new(move || id.get(), |id| async move {
+        let id = id.ok_or_else(|| AppError::NotFound("Webhook".into()))?;
+        let (detail, options) = (get_webhook(id).await?, webhook_form_options().await?);
+        Ok::<_, AppError>((detail, options))
+    });
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || {
+                let submitted = submitted.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok((detail, (work_groups, templates))) => view! { <EditWebhookView detail work_groups templates submitted/> }.into_any(),
+                        Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn EditWebhookView(detail: WebhookDetail, work_groups: Vec<CatalogItem>, templates: Vec<CatalogItem>, submitted: Option<Submission>) -> impl IntoView {
+    let id = detail.id;
+    let (initial, error) = match submitted.clone() {
+        Some(Submission::WebhookRefused { form, error }) => (form, Some(error)),
+        _ => (detail.to_form(), None),
+    };
+    let issued = RwSignal::new(match submitted.clone() {
+        Some(Submission::SecretIssued { secret, .. }) => Some(secret),
+        _ => None,
+    });
+    let confirming = RwSignal::new(matches!(submitted, Some(Submission::ConfirmRegenerate)));
+    let regen_error = RwSignal::new(None::<String>);
+    let regenerate = Action::new(move |_: &()| regenerate_hmac_secret(id));
+    Effect::new(move |_| match regenerate.value().get() {
+        Some(Ok(secret)) => {
+            confirming.set(false);
+            issued.set(Some(secret));
+        }
+        Some(Err(e)) => {
+            confirming.set(false);
+            regen_error.set(Some(e.to_string()));
+        }
+        None => {}
+    });
+    let is_hmac = detail.auth_method == AuthMethod::Hmac;
+    let name = detail.name.clone();
+    view! {
+        <section class="page">
+            <p class="crumbs"><a href="/webhooks">"Webhooks"</a> " › " <a href=format!("/webhooks/{id}")>{detail.name.clone()}</a></p>
+            <h1>"Edit webhook"</h1>
+            <WebhookFormView
+                edit=Some((id, detail.access_token_hint.clone()))
+                initial
+                error
+                work_groups
+                templates
+            />
+            <Show when=move || is_hmac>
+                <section class="danger-zone" aria-labelledby="secret-heading">
+                    <h2 id="secret-heading">"HMAC secret"</h2>
+                    <p>"The secret was shown once when it was issued. If it is lost or exposed, issue a new one; the current secret stops working immediately."</p>
+                    <form method="post" action=format!("/webhooks/{id}/regenerate-secret")
+                        on:submit=move |ev| { ev.prevent_default(); confirming.set(true); }>
+                        <button type="submit">"Regenerate HMAC secret"</button>
+                    </form>
+                    <p class="field-error" hidden=move || regen_error.get().is_none()>{move || regen_error.get().unwrap_or_default()}</p>
+                </section>
+            </Show>
+            <Show when=move || confirming.get()>
+                <div class="dialog-backdrop">
+                    <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="regen-title" aria-describedby="regen-text">
+                        <h2 id="regen-title">"Regenerate HMAC secret?"</h2>
+                        <p id="regen-text">{format!("“{name}” gets a new secret, shown once. The current secret stops working immediately, so update your application right away.")}</p>
+                        <form method="post" action=format!("/webhooks/{id}/regenerate-secret")
+                            on:submit=move |ev| { ev.prevent_default(); regenerate.dispatch(()); }>
+                            <input type="hidden" name="confirm" value="yes"/>
+                            <div class="actions">
+                                <button type="submit" class="danger">"Regenerate HMAC secret"</button>
+                                <a class="button" href=format!("/webhooks/{id}/edit") on:click=move |ev| { ev.prevent_default(); confirming.set(false); }>"Cancel"</a>
+                            </div>
+                        </form>
+                    </div>
+                </div>
+            </Show>
+            {move || issued.get().map(|secret| view! { <SecretDialog webhook_id=id secret/> })}
+        </section>
+    }
+}
+
+/// The create / edit form. Without JavaScript it posts to the page's own URL and the server
+/// answers with the page again (errors, typed values kept) or the next page. With JavaScript
+/// it validates as you type, shows only the fields that apply and saves through a server function.
+#[component]
+fn WebhookFormView(
+    /// `(id, access token hint)` when editing.
+    edit: Option<(i32, Option<String>)>,
+    initial: WebhookForm,
+    error: Option<AppError>,
+    work_groups: Vec<CatalogItem>,
+    templates: Vec<CatalogItem>,
+) -> impl IntoView {
+    let ready = hydrated();
+    let edit_id = edit.as_ref().map(|e| e.0);
+    let token_hint = edit.and_then(|e| e.1);
+    let has_stored_token = token_hint.is_some();
+    let form = RwSignal::new(initial.clone());
+    let server_errors = RwSignal::new(error.as_ref().map(AppError::field_errors).unwrap_or_default());
+    let form_error = RwSignal::new(error.as_ref().filter(|e| !matches!(e, AppError::Invalid(_))).map(|e| e.to_string()));
+    let touched = RwSignal::new(Vec::<&'static str>::new());
+    let attempted = RwSignal::new(false);
+    let issued = RwSignal::new(None::<SavedWebhook>);
+
+    let client_errors = Memo::new(move |_| form.with(|f| f.validate(has_stored_token).err().unwrap_or_default()));
+    let message = move |f: &'static str| -> Signal<Option<String>> {
+        Signal::derive(move || {
+            let shown = attempted.get() || touched.with(|t| t.contains(&f));
+            let client = if shown && ready.get() { client_errors.with(|e| e.get(f).map(str::to_string)) } else { None };
+            client.or_else(|| server_errors.with(|e| e.get(f).map(str::to_string)))
+        })
+    };
+    let edit_field = move |f: &'static str, apply: Box<dyn Fn(&mut WebhookForm)>| {
+        form.update(|v| apply(v));
+        touched.update(|t| {
+            if !t.contains(&f) {
+                t.push(f)
+            }
+        });
+        server_errors.update(|e| {
+            e.0.remove(f);
+        });
+    };
+
+    let save = Action::new(move |f: &WebhookForm| {
+        let f = f.clone();
+        async move {
+            match edit_id {
+                Some(id) => update_webhook(id, f).await,
+                None => create_webhook(f).await,
+            }
+        }
+    });
+    let navigate = use_navigate();
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(saved)) if saved.new_secret.is_some() => issued.set(Some(saved)),
+        Some(Ok(saved)) => navigate(&format!("/webhooks/{}", saved.id), Default::default()),
+        Some(Err(e)) => {
+            server_errors.set(e.field_errors());
+            form_error.set(Some(match &e {
+                AppError::Invalid(_) => "Please correct the highlighted fields.".to_string(),
+                other => other.to_string(),
+            }));
+        }
+        None => {}
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        attempted.set(true);
+        if client_errors.with(FieldErrors::is_empty) {
+            form_error.set(None);
+            save.dispatch(form.get_untracked());
+        } else {
+            form_error.set(Some("Please correct the highlighted fields.".into()));
+        }
+    };
+
+    let event_type = Memo::new(move |_| form.with(|f| EventType::parse(&f.event_type)));
+    let auth = Memo::new(move |_| form.with(|f| AuthMethod::parse(&f.auth_method)));
+    // Without JavaScript every field is on the page (with a hint); with it, only those that apply.
+    let shows = move |applies: fn(EventType) -> bool| move || !ready.get() || event_type.get().is_some_and(applies);
+    let plain_http = move || form.with(|f| is_plain_http(&f.url));
+
+    let (m_name, m_url, m_auth, m_token, m_event, m_event_name, m_wg, m_tpl) = (
+        message(field::NAME),
+        message(field::URL),
+        message(field::AUTH_METHOD),
+        message(field::ACCESS_TOKEN),
+        message(field::EVENT_TYPE),
+        message(field::EVENT_NAME),
+        message(field::WORK_GROUPS),
+        message(field::TEMPLATES),
+    );
+    let action_url = match edit_id {
+        Some(id) => format!("/webhooks/{id}/edit"),
+        None => "/webhooks/new".to_string(),
+    };
+    let submit_label = if edit_id.is_some() { "Save changes" } else { "Create" };
+    let cancel_href = edit_id.map_or("/webhooks".to_string(), |id| format!("/webhooks/{id}"));
+
+    view! {
+        <form method="post" action=action_url class="webhook-form" novalidate on:submit=on_submit>
+            <p class="form-error" role="alert" hidden=move || form_error.get().is_none()>{move || form_error.get().unwrap_or_default()}</p>
+            {initial.version.map(|v| view! { <input type="hidden" name="version" value=v.to_string()/> })}
+
+            <div class="field">
+                <label for="name">"Name"</label>
+                <input id="name" name="name" maxlength="200" aria-required="true" value=initial.name.clone()
+                    aria-invalid=aria_invalid(m_name) aria-describedby=described_by(field::NAME, m_name, None)
+                    on:input=move |ev| { let v = event_target_value(&ev); edit_field(field::NAME, Box::new(move |f| f.name = v.clone())) }/>
+                <FieldError field=field::NAME message=m_name/>
+            </div>
+
+            <div class="field">
+                <label for="url">"URL"</label>
+                <input id="url" name="url" type="url" inputmode="url" aria-required="true" placeholder="https://example.com/hooks" value=initial.url.clone()
+                    aria-invalid=aria_invalid(m_url) aria-describedby=described_by(field::URL, m_url, Some("url-warning"))
+                    on:input=move |ev| { let v = event_target_value(&ev); edit_field(field::URL, Box::new(move |f| f.url = v.clone())) }/>
+                <p class="hint warning" id="url-warning" hidden=move || !plain_http()>
+                    "This URL uses plain http: event data will travel unencrypted. Use https if your endpoint supports it."
+                </p>
+                <FieldError field=field::URL message=m_url/>
+            </div>
+
+            <div class="field">
+                <label for="auth_method">"Authentication Method"</label>
+                <select id="auth_method" name="auth_method"
+                    aria-invalid=aria_invalid(m_auth) aria-describedby=described_by(field::AUTH_METHOD, m_auth, None)
+                    on:change=move |ev| { let v = event_target_value(&ev); edit_field(field::AUTH_METHOD, Box::new(move |f| f.auth_method = v.clone())) }>
+                    {[AuthMethod::Hmac, AuthMethod::AccessToken].into_iter().map(|a| view! {
+                        <option value=a.as_str() selected=initial.auth_method == a.as_str()>{a.label()}</option>
+                    }).collect_view()}
+                </select>
+                <FieldError field=field::AUTH_METHOD message=m_auth/>
+            </div>
+
+            <div class="field" hidden=move || ready.get() && auth.get() != Some(AuthMethod::AccessToken)>
+                <label for="access_token">"Access token"</label>
+                <input id="access_token" name="access_token" type="password" autocomplete="off"
+                    placeholder=token_hint.clone().map(|h| format!("Stored: {h} — leave blank to keep it"))
+                    aria-invalid=aria_invalid(m_token) aria-describedby=described_by(field::ACCESS_TOKEN, m_token, Some("access_token-hint"))
+                    on:input=move |ev| { let v = event_target_value(&ev); edit_field(field::ACCESS_TOKEN, Box::new(move |f| f.access_token = v.clone())) }/>
+                <p class="hint" id="access_token-hint">
+                    "Only for Access token: sent as " <code>"Authorization: Bearer …"</code> ". "
+                    {token_hint.clone().map(|h| format!("Stored token: {h}."))}
+                </p>
+                <FieldError field=field::ACCESS_TOKEN message=m_token/>
+            </div>
+
+            <div class="field">
+                <label for="event_type">"Event type"</label>
+                <select id="event_type" name="event_type"
+                    aria-invalid=aria_invalid(m_event) aria-describedby=described_by(field::EVENT_TYPE, m_event, None)
+                    on:change=move |ev| { let v = event_target_value(&ev); edit_field(field::EVENT_TYPE, Box::new(move |f| f.event_type = v.clone())) }>
+                    {EventType::ALL.into_iter().map(|e| view! {
+                        <option value=e.as_str() selected=initial.event_type == e.as_str()>{e.as_str()}</option>
+                    }).collect_view()}
+                </select>
+                <FieldError field=field::EVENT_TYPE message=m_event/>
+            </div>
+
+            <div class="field" hidden=move || !shows(EventType::has_event_name)()>
+                <label for="event_name">"Interview Event Name"</label>
+                <input id="event_name" name="event_name" maxlength="100" value=initial.event_name.clone()
+                    aria-required=move || event_type.get().is_some_and(EventType::has_event_name).then_some("true")
+                    aria-invalid=aria_invalid(m_event_name) aria-describedby=described_by(field::EVENT_NAME, m_event_name, Some("event_name-hint"))
+                    on:input=move |ev| { let v = event_target_value(&ev); edit_field(field::EVENT_NAME, Box::new(move |f| f.event_name = v.clone())) }/>
+                <p class="hint" id="event_name-hint">"Only for CustomInterviewEvent: the Event Name of the Interview Event dialog element in the template."</p>
+                <FieldError field=field::EVENT_NAME message=m_event_name/>
+            </div>
+
+            <div class="field">
+                <label class="check">
+                    <input type="checkbox" name="active" value="on" checked=initial.active.is_some()
+                        on:change=move |ev| { let on = event_target_checked(&ev); edit_field("active", Box::new(move |f| f.active = on.then(|| "on".into()))) }/>
+                    "Webhook active"
+                </label>
+                <p class="hint">"Inactive webhooks send nothing."</p>
+            </div>
+
+            <fieldset class="field">
+                <legend>"Accepts untrusted SSL certificates"</legend>
+                <label class="check">
+                    <input type="radio" name="ssl" value="block" checked=initial.ssl != "accept"
+                        on:change=move |_| edit_field("ssl", Box::new(|f| f.ssl = "block".into()))/>
+                    "Block untrusted SSL"
+                </label>
+                <label class="check">
+                    <input type="radio" name="ssl" value="accept" checked=initial.ssl == "accept"
+                        on:change=move |_| edit_field("ssl", Box::new(|f| f.ssl = "accept".into()))/>
+                    "Accept untrusted SSL"
+                </label>
+            </fieldset>
+
+            <fieldset class="field" hidden=move || !shows(EventType::uses_work_groups)() aria-describedby="work_groups-hint">
+                <legend>"Work Groups"</legend>
+                <p class="hint" id="work_groups-hint">"Only for InterviewLoadEvent and NewWorkItemVersionComplete. None chosen means every work group."</p>
+                <CatalogChecks name=field::WORK_GROUPS items=work_groups chosen=initial.work_groups.clone()
+                    on_toggle=move |id, on| edit_field(field::WORK_GROUPS, Box::new(move |f| toggle(&mut f.work_groups, id, on)))/>
+                <FieldError field=field::WORK_GROUPS message=m_wg/>
+            </fieldset>
+
+            <fieldset class="field" hidden=move || !shows(EventType::uses_templates)() aria-describedby="templates-hint">
+                <legend>"Templates"</legend>
+                <p class="hint" id="templates-hint">"Only for InterviewLoadEvent, NewWorkItemVersionComplete and PostProcessingEvent. None chosen means every template."</p>
+                <CatalogChecks name=field::TEMPLATES items=templates chosen=initial.templates.clone()
+                    on_toggle=move |id, on| edit_field(field::TEMPLATES, Box::new(move |f| toggle(&mut f.templates, id, on)))/>
+                <FieldError field=field::TEMPLATES message=m_tpl/>
+            </fieldset>
+
+            <div class="actions">
+                <button type="submit" class="primary" disabled=move || save.pending().get()>{submit_label}</button>
+                <a class="button" href=cancel_href>"Cancel"</a>
+            </div>
+        </form>
+        {move || issued.get().and_then(|s| s.new_secret.map(|secret| view! { <SecretDialog webhook_id=s.id secret/> }))}
+    }
+}
+
+fn toggle(list: &mut Vec<i32>, id: i32, on: bool) {
+    list.retain(|x| *x != id);
+    if on {
+        list.push(id);
+    }
+}
+
+/// A checkbox per work group or template.
+#[component]
+fn CatalogChecks(name: &'static str, items: Vec<CatalogItem>, chosen: Vec<i32>, on_toggle: impl Fn(i32, bool) + Copy + Send + Sync + 'static) -> impl IntoView {
+    if items.is_empty() {
+        return view! { <p class="muted">"None defined yet."</p> }.into_any();
+    }
+    view! {
+        <div class="checks">
+            {items.into_iter().map(|item| {
+                let id = item.id;
+                view! {
+                    <label class="check">
+                        <input type="checkbox" name=name value=id.to_string() checked=chosen.contains(&id)
+                            on:change=move |ev| on_toggle(id, event_target_checked(&ev))/>
+                        {item.name}
+                    </label>
+                }
+            }).collect_view()}
+        </div>
+    }
+    .into_any()
+}

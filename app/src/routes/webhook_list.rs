@@ -1,0 +1,162 @@
+use crate::api::webhooks::list_webhooks;
+use crate::components::guard::{ErrorView, Guarded};
+use crate::model::{AuthMethod, EventType, Role, WebhookPage, WebhookQuery, WebhookSort};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// Reads search, filters, sort and page from the query string.
+fn query_from_url() -> Memo<WebhookQuery> {
+    let q = use_query_map();
+    Memo::new(move |_| {
+        q.with(|m| WebhookQuery {
+            search: m.get("q").unwrap_or_default(),
+            event_type: m.get("event").and_then(|e| EventType::parse(&e)),
+            active: match m.get("status").as_deref() {
+                Some("active") => Some(true),
+                Some("inactive") => Some(false),
+                _ => None,
+            },
+            sort: WebhookSort::parse(&m.get("sort").unwrap_or_default()),
+            page: m.get("page").and_then(|p| p.parse::<u64>().ok()).map(|p| p.saturating_sub(1)).unwrap_or(0),
+        })
+    })
+}
+
+fn page_href(q: &WebhookQuery, page: u64) -> String {
+    let mut s = url::form_urlencoded::Serializer::new(String::new());
+    if !q.search.is_empty() {
+        s.append_pair("q", &q.search);
+    }
+    if let Some(e) = q.event_type {
+        s.append_pair("event", e.as_str());
+    }
+    if let Some(a) = q.active {
+        s.append_pair("status", if a { "active" } else { "inactive" });
+    }
+    s.append_pair("sort", q.sort.as_str());
+    s.append_pair("page", &(page + 1).to_string());
+    format!("/webhooks?{}", s.finish())
+}
+
+/// `/webhooks`: every webhook, searchable, filterable, sortable and paged.
+#[component]
+pub fn WebhookListPage() -> impl IntoView {
+    view! {
+        <Title text="Webhooks"/>
+        <Guarded roles=Role::WEBHOOK_ADMINS><WebhookList/></Guarded>
+    }
+}
+
+#[component]
+fn WebhookList() -> impl IntoView {
+    let query = query_from_url();
+    let data = Resource::new(move || query.get(), list_webhooks);
+    view! {
+        <section class="page">
+            <div class="page-head">
+                <h1>"Webhooks"</h1>
+                <a class="button primary" href="/webhooks/new">"Create new webhook"</a>
+            </div>
+            <Filters query=query/>
+            <Suspense fallback=|| view! { <p class="muted">"Loading webhooks…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(page) => view! { <WebhookTable page=page query=query.get_untracked()/> }.into_any(),
+                        Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn Filters(query: Memo<WebhookQuery>) -> impl IntoView {
+    let q = query.get_untracked();
+    let status = match q.active {
+        Some(true) => "active",
+        Some(false) => "inactive",
+        None => "",
+    };
+    view! {
+        <form method="get" action="/webhooks" class="filters" role="search">
+            <div class="filter">
+                <label for="q">"Search"</label>
+                <input id="q" name="q" type="search" placeholder="Name or URL" value=q.search.clone()/>
+            </div>
+            <div class="filter">
+                <label for="event">"Event type"</label>
+                <select id="event" name="event">
+                    <option value="" selected=q.event_type.is_none()>"All event types"</option>
+                    {EventType::ALL.into_iter().map(|e| view! {
+                        <option value=e.as_str() selected=q.event_type == Some(e)>{e.as_str()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="filter">
+                <label for="status">"Status"</label>
+                <select id="status" name="status">
+                    <option value="" selected=status.is_empty()>"Active and inactive"</option>
+                    <option value="active" selected=status == "active">"Active"</option>
+                    <option value="inactive" selected=status == "inactive">"Inactive"</option>
+                </select>
+            </div>
+            <div class="filter">
+                <label for="sort">"Sort by"</label>
+                <select id="sort" name="sort">
+                    <option value="name" selected=q.sort == WebhookSort::Name>"Name"</option>
+                    <option value="event" selected=q.sort == WebhookSort::EventType>"Event type and order"</option>
+                    <option value="newest" selected=q.sort == WebhookSort::Newest>"Newest first"</option>
+                </select>
+            </div>
+            <button type="submit">"Apply"</button>
+        </form>
+    }
+}
+
+#[component]
+fn WebhookTable(page: WebhookPage, query: WebhookQuery) -> impl IntoView {
+    if !page.any {
+        return view! {
+            <div class="empty">
+                <h2>"No webhooks yet"</h2>
+                <p>"A webhook sends event data from the platform to an endpoint of your own application."</p>
+                <a class="button primary" href="/webhooks/new">"Create new webhook"</a>
+            </div>
+        }
+        .into_any();
+    }
+    if page.rows.is_empty() {
+        return view! { <p class="empty">"No webhook matches this search. " <a href="/webhooks">"Clear filters"</a></p> }.into_any();
+    }
+    let (cur, pages, total) = (page.page, page.pages, page.total);
+    let prev = (cur > 0).then(|| page_href(&query, cur - 1));
+    let next = (cur + 1 < pages).then(|| page_href(&query, cur + 1));
+    view! {
+        <p class="muted" aria-live="polite">{format!("{total} webhook{}", if total == 1 { "" } else { "s" })}</p>
+        <table class="list">
+            <thead>
+                <tr><th scope="col">"Name"</th><th scope="col">"Event type"</th><th scope="col">"URL host"</th><th scope="col">"Auth"</th><th scope="col">"Status"</th><th scope="col">"Last delivery"</th></tr>
+            </thead>
+            <tbody>
+                {page.rows.into_iter().map(|w| view! {
+                    <tr>
+                        <td><a href=format!("/webhooks/{}", w.id)>{w.name}</a></td>
+                        <td>{w.event_type.as_str()}</td>
+                        <td>{w.url_host}</td>
+                        <td>{match w.auth_method { AuthMethod::Hmac => "HMAC", AuthMethod::AccessToken => "Access token" }}</td>
+                        <td><span class=if w.active { "badge on" } else { "badge off" }>{if w.active { "Active" } else { "Inactive" }}</span></td>
+                        <td>{w.last_delivery.unwrap_or_else(|| "No deliveries yet".into())}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+        <nav class="pager" aria-label="Pages">
+            {prev.map(|h| view! { <a href=h rel="prev">"Previous"</a> })}
+            <span>{format!("Page {} of {}", cur + 1, pages)}</span>
+            {next.map(|h| view! { <a href=h rel="next">"Next"</a> })}
+        </nav>
+    }
+    .into_any()
+}

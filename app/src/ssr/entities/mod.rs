@@ -1,0 +1,9 @@
+//! SeaORM entities, one per table.
+pub mod audit_log;
+pub mod session;
+pub mod template;
+pub mod user;
+pub mod webhook;
+pub mod webhook_template;
+pub mod webhook_work_group;
+pub mod work_group;

@@ -1,0 +1,13 @@
+//! Server-only code: storage, secrets, sessions and the services server functions call.
+pub mod audit;
+pub mod auth;
+pub mod catalog;
+pub mod crypto;
+pub mod demo;
+pub mod entities;
+pub mod login_limiter;
+pub mod state;
+pub mod users;
+pub mod webhooks;
+
+pub use state::AppState;

@@ -1,0 +1,30 @@
+//! What every request handler and server function shares.
+use super::{crypto::SecretCipher, login_limiter::LoginLimiter};
+use axum::extract::FromRef;
+use leptos::prelude::*;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub cipher: SecretCipher,
+    pub login_limiter: Arc<LoginLimiter>,
+    pub leptos_options: LeptosOptions,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+impl AppState {
+    /// The state provided to the current server function or page render.
+    pub fn current() -> crate::error::AppResult<AppState> {
+        use_context::<AppState>().ok_or_else(|| {
+            tracing::error!("AppState missing from context");
+            crate::error::AppError::Internal
+        })
+    }
+}

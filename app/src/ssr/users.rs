@@ -1,0 +1,118 @@
+//! Users: the first Site Administrator, and what a Site Administrator can change.
+use super::{audit, auth, crypto::random_token, entities::user};
+use crate::error::{AppError, AppResult};
+use crate::model::{validate_password, validate_username, CurrentUser, Role, UserRow};
+use chrono::Utc;
+use sea_orm::{prelude::*, ActiveValue::Set, PaginatorTrait, QueryOrder, TransactionTrait};
+
+/// On first start (no users at all) creates `admin` as Site Administrator. Returns the
+/// generated password when none was configured, so start-up can print it once.
+pub async fn ensure_first_admin(db: &DatabaseConnection, configured: Option<&str>) -> AppResult<Option<String>> {
+    if user::Entity::find().count(db).await? > 0 {
+        return Ok(None);
+    }
+    let (password, generated) = match configured {
+        Some(p) => (p.to_string(), false),
+        None => (random_token(), true),
+    };
+    insert(db, "admin", &password, Role::SiteAdmin).await?;
+    Ok(generated.then_some(password))
+}
+
+async fn insert(db: &impl ConnectionTrait, username: &str, password: &str, role: Role) -> AppResult<user::Model> {
+    Ok(user::ActiveModel {
+        username: Set(username.to_string()),
+        password_hash: Set(auth::hash_password(password)),
+        role: Set(role.as_str().to_string()),
+        disabled: Set(false),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Every user, by name.
+pub async fn list(db: &DatabaseConnection) -> AppResult<Vec<UserRow>> {
+    let rows = user::Entity::find().order_by_asc(user::Column::Username).all(db).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|u| Some(UserRow { id: u.id, role: Role::parse(&u.role)?, username: u.username, disabled: u.disabled }))
+        .collect())
+}
+
+/// Creates a user; the name must be new and the password long enough.
+pub async fn create(db: &DatabaseConnection, actor: &CurrentUser, username: &str, password: &str, role: &str) -> AppResult<()> {
+    let username = validate_username(username).map_err(|m| AppError::invalid("username", m))?;
+    validate_password(password).map_err(|m| AppError::invalid("password", m))?;
+    let role = Role::parse(role).ok_or_else(|| AppError::invalid("role", "Choose one of the five roles."))?;
+    let txn = db.begin().await?;
+    if user::Entity::find().filter(user::Column::Username.eq(&username)).one(&txn).await?.is_some() {
+        return Err(AppError::invalid("username", format!("A user named “{username}” already exists.")));
+    }
+    let u = insert(&txn, &username, password, role).await?;
+    audit::record(&txn, &actor.username, "user.create", target(&u), format!("role {}", role.label())).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+fn target(u: &user::Model) -> audit::Target<'_> {
+    audit::Target { kind: "user", id: Some(u.id), name: &u.username }
+}
+
+async fn find(db: &impl ConnectionTrait, id: i32) -> AppResult<user::Model> {
+    user::Entity::find_by_id(id).one(db).await?.ok_or_else(|| AppError::NotFound("User".into()))
+}
+
+/// Changes a user's role. A Site Administrator cannot demote themself (no lock-out).
+pub async fn change_role(db: &DatabaseConnection, actor: &CurrentUser, id: i32, role: &str) -> AppResult<()> {
+    let role = Role::parse(role).ok_or_else(|| AppError::invalid("role", "Choose one of the five roles."))?;
+    if id == actor.id && role != Role::SiteAdmin {
+        return Err(AppError::invalid("role", "You cannot take away your own Site Administrator role."));
+    }
+    let txn = db.begin().await?;
+    let u = find(&txn, id).await?;
+    let mut m: user::ActiveModel = u.clone().into();
+    m.role = Set(role.as_str().to_string());
+    m.update(&txn).await?;
+    audit::record(&txn, &actor.username, "user.change_role", target(&u), format!("{} → {}", u.role, role.as_str())).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Disables or re-enables a user; disabling ends their sessions at once.
+pub async fn set_disabled(db: &DatabaseConnection, actor: &CurrentUser, id: i32, disabled: bool) -> AppResult<()> {
+    if id == actor.id && disabled {
+        return Err(AppError::invalid("user", "You cannot disable your own account."));
+    }
+    let txn = db.begin().await?;
+    let u = find(&txn, id).await?;
+    let mut m: user::ActiveModel = u.clone().into();
+    m.disabled = Set(disabled);
+    m.update(&txn).await?;
+    if disabled {
+        auth::end_all_sessions(&txn, id).await?;
+    }
+    audit::record(&txn, &actor.username, if disabled { "user.disable" } else { "user.enable" }, target(&u), "").await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Sets a new password and signs the user out everywhere.
+pub async fn reset_password(db: &DatabaseConnection, actor: &CurrentUser, id: i32, password: &str) -> AppResult<()> {
+    validate_password(password).map_err(|m| AppError::invalid("password", m))?;
+    let txn = db.begin().await?;
+    let u = find(&txn, id).await?;
+    let mut m: user::ActiveModel = u.clone().into();
+    m.password_hash = Set(auth::hash_password(password));
+    m.update(&txn).await?;
+    auth::end_all_sessions(&txn, id).await?;
+    audit::record(&txn, &actor.username, "user.reset_password", target(&u), "").await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Creates a user for tests and the CLI without an acting administrator.
+pub async fn create_unaudited(db: &DatabaseConnection, username: &str, password: &str, role: Role) -> AppResult<i32> {
+    Ok(insert(db, username, password, role).await?.id)
+}

@@ -1,0 +1,112 @@
+//! The axum router: Leptos pages and server functions, no-JavaScript form handlers, health
+//! checks, static files, and the layers every request passes through.
+use crate::{forms, security};
+use app::error::AppError;
+use app::ssr::AppState;
+use app::{shell, App};
+use axum::{
+    body::Body,
+    extract::{Request, State},
+    http::{header, HeaderName, HeaderValue, StatusCode},
+    middleware,
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Router,
+};
+use leptos::prelude::*;
+use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
+use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
+use std::net::SocketAddr;
+use tower_http::{
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    set_header::SetResponseHeaderLayer,
+    trace::TraceLayer,
+};
+
+/// Where the built site (WASM, JS, CSS) is served from; `cargo leptos build` writes it.
+pub fn leptos_options(addr: SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("hookwell")
+        .site_root(std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()))
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .env(leptos::config::Env::PROD)
+        .build()
+}
+
+/// Context for every page render and server function: the state, and the page's CSP nonce.
+pub fn context(state: AppState) -> impl Fn() + Clone + Send + Sync + 'static {
+    move || {
+        provide_context(state.clone());
+        if let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<ResponseOptions>()) {
+            if let Ok(v) = HeaderValue::from_str(&security::page_csp(&nonce.to_string())) {
+                res.insert_header(header::CONTENT_SECURITY_POLICY, v);
+            }
+        }
+    }
+}
+
+/// Runs a server function. A refused call answers with its [`AppError`]'s status (403, 422, …)
+/// rather than the generic 500 the server-function layer uses for every error.
+async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> Response {
+    let res = leptos_axum::handle_server_fns_with_context(context(state), req).await.into_response();
+    if !res.headers().contains_key(SERVER_FN_ERROR_HEADER) {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap_or_default();
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = error.status();
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ready"),
+        Err(e) => {
+            tracing::error!(error = %e, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+pub fn build(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    let x_request_id = HeaderName::from_static("x-request-id");
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/login", post(forms::login))
+        .route("/logout", post(forms::logout))
+        .route("/webhooks/new", post(forms::create_webhook))
+        .route("/webhooks/{id}/edit", post(forms::update_webhook))
+        .route("/webhooks/{id}/regenerate-secret", post(forms::regenerate_secret))
+        .route("/webhooks/{id}/secret-acknowledged", post(forms::secret_acknowledged))
+        .route("/rpc/{*fn_name}", post(server_fn_handler).get(server_fn_handler))
+        .leptos_routes_with_context(&state, routes, context(state.clone()), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context(state.clone()), shell))
+        .layer(middleware::from_fn_with_state(state.clone(), security::resolve_session))
+        .layer(middleware::from_fn(security::check_origin))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, security::DEFAULT_CSP))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
+                let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+                tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+            }),
+        )
+        .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
+        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+        .with_state(state)
+}

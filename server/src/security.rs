@@ -1,0 +1,57 @@
+//! Request-level protections: the session lookup, the same-origin check for state-changing
+//! requests, and security headers.
+use app::model::CurrentUser;
+use app::ssr::{auth, AppState};
+use axum::{
+    extract::{Request, State},
+    http::{header, HeaderValue, Method, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+
+/// Resolves the session cookie once per request and stores the user in the request's extensions,
+/// where server functions and pages find it (`app::ssr::auth::signed_in`).
+pub async fn resolve_session(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    if let Some(token) = auth::session_cookie(req.headers()) {
+        match auth::resolve_session(&state.db, &token).await {
+            Ok(Some(user)) => {
+                req.extensions_mut().insert::<CurrentUser>(user);
+            }
+            Ok(None) => {}
+            Err(_) => return (StatusCode::SERVICE_UNAVAILABLE, "The database is unavailable.").into_response(),
+        }
+    }
+    next.run(req).await
+}
+
+/// Refuses state-changing requests whose `Origin` is another site (CSRF defence on top of the
+/// SameSite cookie). Requests without `Origin` (curl, old browsers' same-origin posts) pass.
+pub async fn check_origin(req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok());
+    if let Some(origin) = origin {
+        let origin_host = url::Url::parse(origin).ok().map(|u| match u.port() {
+            Some(p) => format!("{}:{p}", u.host_str().unwrap_or_default()),
+            None => u.host_str().unwrap_or_default().to_string(),
+        });
+        if origin_host.as_deref() != host {
+            return (StatusCode::FORBIDDEN, "Cross-site request refused.").into_response();
+        }
+    }
+    next.run(req).await
+}
+
+/// The Content-Security-Policy of rendered pages: scripts only from this site or with this
+/// response's nonce, WASM allowed, no framing.
+pub fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+    )
+}
+
+/// The policy for every other response (JSON, files, errors).
+pub const DEFAULT_CSP: HeaderValue = HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'");
