@@ -1,16 +1,6 @@
-//! The Hookwell server: web console (SSR + server functions), no-JavaScript form handlers,
-//! health checks. `server --demo` seeds a realistic data set on first start.
-use std::sync::Arc;
-use std::time::Duration;
-
-use app::ssr::{crypto, demo, login_limiter::LoginLimiter, users, AppState};
-use sea_orm::Database;
+//! `server [--demo]`: serves Hookwell. `--demo` seeds a realistic data set on first start.
+use app::ssr::demo;
 use tracing::{info, warn};
-
-mod config;
-mod forms;
-mod router;
-mod security;
 
 #[tokio::main]
 async fn main() {
@@ -25,35 +15,15 @@ async fn main() {
 
 async fn run() -> Result<(), String> {
     let demo_mode = std::env::args().skip(1).any(|a| a == "--demo");
-    let config = config::Config::load(|k| std::env::var(k).ok())?;
-    std::fs::create_dir_all(&config.data_dir).map_err(|e| format!("HOOKWELL_DATA_DIR: cannot create {}: {e}", config.data_dir.display()))?;
-    let key = match config.master_key {
-        Some(k) => k,
-        None => crypto::load_or_create_key_file(&config.data_dir)?,
-    };
-    let db = Database::connect(&config.database_url)
-        .await
-        .map_err(|e| format!("DATABASE_URL: cannot connect ({e})"))?;
-    use migration::MigratorTrait;
-    migration::Migrator::up(&db, None).await.map_err(|e| format!("database migration failed: {e}"))?;
-    if let Some(password) = users::ensure_first_admin(&db, config.admin_password.as_deref()).await.map_err(|e| e.to_string())? {
-        // Printed once, on the very first start, so the operator can sign in.
-        warn!("created Site Administrator 'admin' with password: {password}");
-    }
-    let cipher = crypto::SecretCipher::new(&key);
-    if demo_mode && demo::seed(&db, &cipher).await.map_err(|e| e.to_string())? {
+    let config = server::config::Config::load(|k| std::env::var(k).ok())?;
+    let state = server::prepare(&config).await?;
+    if demo_mode && demo::seed(&state.db, &state.cipher).await.map_err(|e| e.to_string())? {
         info!("demo data seeded (users integrator and author, password hookwell-demo)");
     }
     if config.allow_private_targets {
         warn!("HOOKWELL_ALLOW_PRIVATE_TARGETS=true: deliveries may reach loopback and private addresses");
     }
-    let state = AppState {
-        db,
-        cipher,
-        login_limiter: Arc::new(LoginLimiter::new(Duration::from_secs(300), 5, 30)),
-        leptos_options: router::leptos_options(config.addr),
-    };
-    let app = router::build(state);
+    let app = server::router::build(state);
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|e| format!("HOOKWELL_ADDR: cannot listen on {}: {e}", config.addr))?;

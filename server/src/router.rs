@@ -46,10 +46,10 @@ pub fn context(state: AppState) -> impl Fn() + Clone + Send + Sync + 'static {
     }
 }
 
-/// Runs a server function. A refused call answers with its [`AppError`]'s status (403, 422, …)
+/// A refused server-function call answers with its [`AppError`]'s status (401, 403, 422, …)
 /// rather than the generic 500 the server-function layer uses for every error.
-async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> Response {
-    let res = leptos_axum::handle_server_fns_with_context(context(state), req).await.into_response();
+async fn server_fn_error_status(req: Request<Body>, next: middleware::Next) -> Response {
+    let res = next.run(req).await;
     if !res.headers().contains_key(SERVER_FN_ERROR_HEADER) {
         return res;
     }
@@ -88,12 +88,12 @@ pub fn build(state: AppState) -> Router {
         .route("/webhooks/{id}/edit", post(forms::update_webhook))
         .route("/webhooks/{id}/regenerate-secret", post(forms::regenerate_secret))
         .route("/webhooks/{id}/secret-acknowledged", post(forms::secret_acknowledged))
-        .route("/rpc/{*fn_name}", post(server_fn_handler).get(server_fn_handler))
         .leptos_routes_with_context(&state, routes, context(state.clone()), {
             let options = options.clone();
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context(state.clone()), shell))
+        .layer(middleware::from_fn(server_fn_error_status))
         .layer(middleware::from_fn_with_state(state.clone(), security::resolve_session))
         .layer(middleware::from_fn(security::check_origin))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, security::DEFAULT_CSP))

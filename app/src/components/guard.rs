@@ -15,6 +15,14 @@ pub fn set_status(code: StatusCode) {
     let _ = code;
 }
 
+/// Sends the browser to `path`: a real 302 when rendering on the server, a client-side
+/// navigation in the browser.
+#[component]
+pub fn GoTo(#[prop(into)] path: String) -> impl IntoView {
+    set_status(StatusCode::FOUND);
+    view! { <Redirect path/> }
+}
+
 /// `/login?next=…` for the current page.
 fn login_redirect() -> String {
     let loc = use_location();
@@ -28,7 +36,7 @@ fn login_redirect() -> String {
 #[component]
 pub fn Guarded(roles: &'static [Role], children: ChildrenFn) -> impl IntoView {
     match use_viewer() {
-        None => view! { <Redirect path=login_redirect()/> }.into_any(),
+        None => view! { <GoTo path=login_redirect()/> }.into_any(),
         Some(u) if !roles.contains(&u.role) => view! { <ForbiddenView/> }.into_any(),
         Some(_) => children().into_any(),
     }
@@ -68,7 +76,7 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
     match error {
         AppError::NotFound(what) => view! { <NotFoundView what=format!("{what} not found.")/> }.into_any(),
         AppError::Forbidden => view! { <ForbiddenView/> }.into_any(),
-        AppError::Unauthenticated => view! { <Redirect path=login_redirect()/> }.into_any(),
+        AppError::Unauthenticated => view! { <GoTo path=login_redirect()/> }.into_any(),
         other => {
             set_status(other.status());
             view! {

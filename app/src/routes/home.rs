@@ -1,14 +1,14 @@
 use crate::use_viewer;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
+use crate::components::guard::GoTo;
 
 /// The start page: administrators go to their webhooks, others see what they may do.
 #[component]
 pub fn HomePage() -> impl IntoView {
     match use_viewer() {
-        None => view! { <Redirect path="/login"/> }.into_any(),
-        Some(u) if u.role.manages_webhooks() => view! { <Redirect path="/webhooks"/> }.into_any(),
+        None => view! { <GoTo path="/login"/> }.into_any(),
+        Some(u) if u.role.manages_webhooks() => view! { <GoTo path="/webhooks"/> }.into_any(),
         Some(u) => view! {
             <Title text="Welcome"/>
             <section class="page">

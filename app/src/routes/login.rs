@@ -3,7 +3,8 @@ use crate::model::Submission;
 use crate::use_viewer;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::Redirect, hooks::use_query_map};
+use crate::components::guard::GoTo;
+use leptos_router::hooks::use_query_map;
 
 /// Only same-site paths are followed after sign-in.
 pub fn safe_next(next: Option<String>) -> String {
@@ -22,7 +23,7 @@ pub fn LoginPage() -> impl IntoView {
         _ => None,
     };
     if use_viewer().is_some() && refused.is_none() {
-        return view! { <Redirect path=next/> }.into_any();
+        return view! { <GoTo path=next/> }.into_any();
     }
     let (username, message) = refused.unzip();
     view! {

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Runs every suite — Rust unit and integration tests on SQLite and on PostgreSQL, then the
+# Playwright suite against the release server — and ends with one line `N passed, N failed`.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
+mkdir -p target/test-logs
+passed=0
+failed=0
+status=0
+
+# Adds the counts from cargo's "test result:" lines in $1.
+count_cargo() {
+  local p f
+  p=$(awk '/^test result:/ { for (i = 1; i < NF; i++) if ($(i + 1) ~ /^passed/) s += $i } END { print s + 0 }' "$1")
+  f=$(awk '/^test result:/ { for (i = 1; i < NF; i++) if ($(i + 1) ~ /^failed/) s += $i } END { print s + 0 }' "$1")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  echo "== $2: ${p:-0} passed, ${f:-0} failed"
+}
+
+run_cargo() { # name, then the command
+  local name=$1; shift
+  local log="target/test-logs/$name.log"
+  if ! "$@" 2>&1 | tee "$log"; then status=1; fi
+  if ! grep -q '^test result:' "$log"; then echo "== $name: did not run"; failed=$((failed + 1)); status=1; fi
+  count_cargo "$log" "$name"
+}
+
+run_cargo rust-app cargo test -p app --features ssr
+run_cargo rust-server-sqlite cargo test -p server
+
+# The same integration tests against PostgreSQL (a throwaway database on the local cluster).
+if bash scripts/pg-test-db.sh > target/test-logs/pg-url 2> target/test-logs/pg-setup.log; then
+  TEST_DATABASE_URL=$(cat target/test-logs/pg-url) run_cargo rust-server-postgres cargo test -p server --test http -- --test-threads=1
+else
+  cat target/test-logs/pg-setup.log
+  echo "== rust-server-postgres: PostgreSQL could not be started"; failed=$((failed + 1)); status=1
+fi
+
+# Playwright against the release build and Debian Chromium.
+if cargo leptos build --release 2>&1 | tail -5; then
+  (cd end2end && npx playwright test) 2>&1 | tee target/test-logs/e2e.log
+  results=end2end/test-results/results.json
+  if [ -f "$results" ]; then
+    read -r p f < <(node -e 'const s=require(process.argv[1]).stats; console.log((s.expected+s.flaky)+" "+s.unexpected)' "$results")
+    passed=$((passed + p)); failed=$((failed + f))
+    echo "== playwright: $p passed, $f failed"
+    [ "$f" -eq 0 ] || status=1
+  else
+    echo "== playwright: no results"; failed=$((failed + 1)); status=1
+  fi
+else
+  echo "== release build failed"; failed=$((failed + 1)); status=1
+fi
+
+echo "$passed passed, $failed failed"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
