@@ -273,7 +273,14 @@ test.describe('the HMAC secret dialog', () => {
       await expect(ack).toHaveAttribute('required', '');
       await expect(cont).toBeEnabled();
       // The browser refuses to submit without the tick…
+      let posted = false;
+      const onRequest = (r: import('@playwright/test').Request) => { if (r.method() === 'POST') posted = true; };
+      page.on('request', onRequest);
       await cont.click();
+      await page.waitForTimeout(500);
+      page.off('request', onRequest);
+      expect(posted, 'Continue without the tick must not submit').toBe(false);
+      await expect(dialog.locator('input[name=copied]:invalid')).toHaveCount(1);
       await expect(dialog).toBeVisible();
       // …and so does the server.
       const action = await dialog.locator('form').getAttribute('action');
