@@ -85,6 +85,11 @@ export async function submit(page: Page, js: boolean, button: Locator, postPath:
     await button.click();
     return null;
   }
+  return submitForm(page, button, postPath);
+}
+
+/** Clicks `button` and returns the answer to the POST it causes (a page load or a server-function call). */
+export async function submitForm(page: Page, button: Locator, postPath: RegExp): Promise<Response> {
   const [res] = await Promise.all([
     page.waitForResponse((r) => r.request().method() === 'POST' && postPath.test(new URL(r.url()).pathname)),
     button.click(),

@@ -50,7 +50,8 @@ pub fn context(state: AppState) -> impl Fn() + Clone + Send + Sync + 'static {
 /// rather than the generic 500 the server-function layer uses for every error.
 async fn server_fn_error_status(req: Request<Body>, next: middleware::Next) -> Response {
     let res = next.run(req).await;
-    if !res.headers().contains_key(SERVER_FN_ERROR_HEADER) {
+    // A plain form post is redirected back to its page with the error in the URL; keep that.
+    if !res.headers().contains_key(SERVER_FN_ERROR_HEADER) || res.status().is_redirection() {
         return res;
     }
     let (mut parts, body) = res.into_parts();
