@@ -9,7 +9,7 @@ export default defineConfig({
   fullyParallel: false,
   workers: 2,
   retries: 0,
-  reporter: [['list'], ['json', { outputFile: 'test-results/results.json' }]],
+  reporter: [['list'], ['json', { outputFile: 'playwright-results.json' }]],
   globalSetup: './global-setup.ts',
   use: {
     baseURL: `http://127.0.0.1:${port}`,

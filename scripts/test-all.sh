@@ -39,10 +39,11 @@ fi
 
 # Playwright against the release build and Debian Chromium.
 if cargo leptos build --release 2>&1 | tail -5; then
+  results=end2end/playwright-results.json
+  rm -f "$results"
   (cd end2end && npx playwright test) 2>&1 | tee target/test-logs/e2e.log
-  results=end2end/test-results/results.json
   if [ -f "$results" ]; then
-    read -r p f < <(node -e 'const s=require(process.argv[1]).stats; console.log((s.expected+s.flaky)+" "+s.unexpected)' "$results")
+    read -r p f < <(node -e 'const s=JSON.parse(require("fs").readFileSync(process.argv[1])).stats; console.log((s.expected+s.flaky)+" "+s.unexpected)' "$results")
     passed=$((passed + p)); failed=$((failed + f))
     echo "== playwright: $p passed, $f failed"
     [ "$f" -eq 0 ] || status=1

@@ -16,7 +16,6 @@ export const test = base.extend<{ consoleErrors: ConsoleErrors }>({
     page.on('pageerror', (e) => errors.push(String(e)));
     await use(errors);
     const unexpected = errors.filter((e) => !errors.allowed.some((r) => r.test(e)));
-    /*TMP-FAVICON*/ if (process.env.E2E_TMP_IGNORE_FAVICON) { const i = unexpected.findIndex((e) => /status of 404/.test(e)); if (i >= 0) unexpected.splice(i, 1); }
     expect(unexpected, 'browser console errors').toEqual([]);
   }, { auto: true }],
 });
