@@ -97,7 +97,7 @@ pub fn build(state: AppState) -> Router {
         .layer(middleware::from_fn(server_fn_error_status))
         .layer(middleware::from_fn_with_state(state.clone(), security::resolve_session))
         .layer(middleware::from_fn(security::check_origin))
-        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, security::DEFAULT_CSP))
+        .layer(middleware::from_fn(security::default_csp))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))

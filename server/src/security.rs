@@ -53,5 +53,22 @@ pub fn page_csp(nonce: &str) -> String {
     )
 }
 
-/// The policy for every other response (JSON, files, errors).
-pub const DEFAULT_CSP: HeaderValue = HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'");
+/// The policy for every response that is not a rendered page (JSON, files, plain errors).
+const DEFAULT_CSP: HeaderValue = HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'");
+
+/// Gives non-page responses the strict default policy. Rendered pages carry their own
+/// nonce policy (see `router::context`); one that arrives without it is logged, not broken.
+pub async fn default_csp(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let mut res = next.run(req).await;
+    if res.headers().contains_key(header::CONTENT_SECURITY_POLICY) {
+        return res;
+    }
+    let is_html = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+    if is_html {
+        tracing::warn!(%path, "page rendered without its Content-Security-Policy");
+    } else {
+        res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, DEFAULT_CSP);
+    }
+    res
+}
