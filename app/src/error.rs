@@ -55,6 +55,14 @@ impl AppError {
         AppError::Invalid(FieldErrors::single(field, message))
     }
 
+    /// What to tell the user: the field messages of a validation error, else the error itself.
+    pub fn message(&self) -> String {
+        match self {
+            AppError::Invalid(f) if !f.is_empty() => f.0.values().cloned().collect::<Vec<_>>().join(" "),
+            other => other.to_string(),
+        }
+    }
+
     /// The per-field messages, when this is a validation error.
     pub fn field_errors(&self) -> FieldErrors {
         match self {

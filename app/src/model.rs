@@ -619,6 +619,8 @@ pub enum Submission {
     SecretIssued { webhook_id: i32, secret: String },
     /// `Regenerate HMAC secret` was pressed; ask for confirmation.
     ConfirmRegenerate,
+    /// Regenerating was refused, with the reason.
+    RegenerateRefused(String),
     /// Continue was pressed without ticking "I have copied the secret".
     SecretNotAcknowledged,
     /// A refused sign-in.

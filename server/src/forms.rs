@@ -189,7 +189,10 @@ pub async fn regenerate_secret(State(state): State<AppState>, Path(id): Path<i32
     }
     match webhooks::regenerate_secret(&state.db, &state.cipher, &actor, id).await {
         Ok(secret) => render(&state, parts, &page, Some(Submission::SecretIssued { webhook_id: id, secret }), StatusCode::OK).await,
-        Err(e) => render(&state, parts, &page, None, e.status()).await,
+        Err(e) => {
+            let status = e.status();
+            render(&state, parts, &page, Some(Submission::RegenerateRefused(e.message())), status).await
+        }
     }
 }
 

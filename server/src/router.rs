@@ -15,7 +15,7 @@ use axum::{
 };
 use leptos::prelude::*;
 use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
-use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
+use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
 use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
@@ -34,14 +34,14 @@ pub fn leptos_options(addr: SocketAddr) -> LeptosOptions {
         .build()
 }
 
-/// Context for every page render and server function: the state, and the page's CSP nonce.
+/// Context for every page render and server function: the state, and the nonce that the
+/// response's Content-Security-Policy allows (set by `security::content_security_policy`).
 pub fn context(state: AppState) -> impl Fn() + Clone + Send + Sync + 'static {
     move || {
         provide_context(state.clone());
-        if let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<ResponseOptions>()) {
-            if let Ok(v) = HeaderValue::from_str(&security::page_csp(&nonce.to_string())) {
-                res.insert_header(header::CONTENT_SECURITY_POLICY, v);
-            }
+        let nonce = use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<security::CspNonce>().cloned());
+        if let Some(security::CspNonce(n)) = nonce {
+            provide_context(leptos::nonce::Nonce::from_value(n));
         }
     }
 }
@@ -97,7 +97,7 @@ pub fn build(state: AppState) -> Router {
         .layer(middleware::from_fn(server_fn_error_status))
         .layer(middleware::from_fn_with_state(state.clone(), security::resolve_session))
         .layer(middleware::from_fn(security::check_origin))
-        .layer(middleware::from_fn(security::default_csp))
+        .layer(middleware::from_fn(security::content_security_policy))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))

@@ -56,19 +56,18 @@ pub fn page_csp(nonce: &str) -> String {
 /// The policy for every response that is not a rendered page (JSON, files, plain errors).
 const DEFAULT_CSP: HeaderValue = HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'");
 
-/// Gives non-page responses the strict default policy. Rendered pages carry their own
-/// nonce policy (see `router::context`); one that arrives without it is logged, not broken.
-pub async fn default_csp(req: Request, next: Next) -> Response {
-    let path = req.uri().path().to_string();
+/// This request's script nonce; pages put it on their scripts (see `router::context`).
+#[derive(Clone)]
+pub struct CspNonce(pub String);
+
+/// Creates the request's nonce and sets the Content-Security-Policy of the response: the nonce
+/// policy for rendered pages, the strict default for everything else.
+pub async fn content_security_policy(mut req: Request, next: Next) -> Response {
+    let nonce = app::ssr::crypto::random_token();
+    req.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut res = next.run(req).await;
-    if res.headers().contains_key(header::CONTENT_SECURITY_POLICY) {
-        return res;
-    }
     let is_html = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
-    if is_html {
-        tracing::warn!(%path, "page rendered without its Content-Security-Policy");
-    } else {
-        res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, DEFAULT_CSP);
-    }
+    let policy = if is_html { HeaderValue::from_str(&page_csp(&nonce)).unwrap_or(DEFAULT_CSP) } else { DEFAULT_CSP };
+    res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, policy);
     res
 }

@@ -366,3 +366,37 @@ async fn cross_site_posts_are_refused_and_health_checks_answer() {
     assert_eq!(client().get(s.url("/healthz")).send().await.unwrap().status(), StatusCode::OK);
     assert_eq!(client().get(s.url("/readyz")).send().await.unwrap().status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn every_page_script_carries_the_nonce_its_policy_allows() {
+    let s = start().await;
+    let admin = s.as_role(Role::SiteAdmin).await;
+    for path in ["/login", "/webhooks", "/webhooks/new", "/no-such-page"] {
+        let res = admin.get(s.url(path)).header("accept", "text/html").send().await.unwrap();
+        let csp = res.headers()["content-security-policy"].to_str().unwrap().to_string();
+        let nonce = csp.split("'nonce-").nth(1).and_then(|r| r.split('\'').next()).unwrap_or_else(|| panic!("{path}: {csp}")).to_string();
+        let html = res.text().await.unwrap();
+        let scripts = html.matches("<script").count();
+        assert!(scripts > 0, "{path} has scripts");
+        assert_eq!(html.matches(&format!("nonce=\"{nonce}\"")).count(), scripts, "{path}: every script has the policy's nonce");
+    }
+    let res = admin.get(s.url("/rpc/whoami")).send().await.unwrap();
+    assert_eq!(res.headers()["content-security-policy"], "default-src 'none'; frame-ancestors 'none'");
+}
+
+#[tokio::test]
+async fn regenerating_an_access_token_webhook_is_refused_with_the_reason() {
+    let s = start().await;
+    let admin = s.as_role(Role::SiteAdmin).await;
+    let mut form = hook(&unique("token"), "NewWorkItemVersionComplete");
+    form["auth_method"] = json!("AccessToken");
+    form["access_token"] = json!("tok-abcd1234");
+    let (_, body) = s.rpc(&admin, "create_webhook", json!({"form": form})).await;
+    assert!(body["new_secret"].is_null(), "no secret for access tokens");
+    let id = body["id"].as_i64().unwrap();
+    let res = admin.post(s.url(&format!("/webhooks/{id}/regenerate-secret"))).form(&[("confirm", "yes")]).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("switch it to HMAC to get a secret"));
+    let detail = admin.get(s.url(&format!("/webhooks/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(detail.contains("••••1234") && !detail.contains("tok-abcd1234"), "token shown masked only");
+}

@@ -41,8 +41,5 @@ pub fn described_by(field: &'static str, message: Signal<Option<String>>, hint: 
 pub fn action_error<T: Clone + 'static>(
     v: impl Get<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
 ) -> impl Fn() -> Option<String> + Copy {
-    move || v.get().and_then(|r| r.err()).map(|e| match e {
-        AppError::Invalid(f) => f.0.values().cloned().collect::<Vec<_>>().join(" "),
-        other => other.to_string(),
-    })
+    move || v.get().and_then(|r| r.err()).map(|e| e.message())
 }

@@ -100,7 +100,10 @@ fn EditWebhookView(detail: WebhookDetail, work_groups: Vec<CatalogItem>, templat
         _ => None,
     });
     let confirming = RwSignal::new(matches!(submitted, Some(Submission::ConfirmRegenerate)));
-    let regen_error = RwSignal::new(None::<String>);
+    let regen_error = RwSignal::new(match &submitted {
+        Some(Submission::RegenerateRefused(message)) => Some(message.clone()),
+        _ => None,
+    });
     let regenerate = Action::new(move |_: &()| regenerate_hmac_secret(id));
     Effect::new(move |_| match regenerate.value().get() {
         Some(Ok(secret)) => {
@@ -109,7 +112,7 @@ fn EditWebhookView(detail: WebhookDetail, work_groups: Vec<CatalogItem>, templat
         }
         Some(Err(e)) => {
             confirming.set(false);
-            regen_error.set(Some(e.to_string()));
+            regen_error.set(Some(e.message()));
         }
         None => {}
     });
@@ -134,9 +137,9 @@ fn EditWebhookView(detail: WebhookDetail, work_groups: Vec<CatalogItem>, templat
                         on:submit=move |ev| { ev.prevent_default(); confirming.set(true); }>
                         <button type="submit">"Regenerate HMAC secret"</button>
                     </form>
-                    <p class="field-error" hidden=move || regen_error.get().is_none()>{move || regen_error.get().unwrap_or_default()}</p>
                 </section>
             </Show>
+            <p class="form-error" role="alert" hidden=move || regen_error.get().is_none()>{move || regen_error.get().unwrap_or_default()}</p>
             <Show when=move || confirming.get()>
                 <div class="dialog-backdrop">
                     <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="regen-title" aria-describedby="regen-text">
