@@ -19,13 +19,8 @@ pub enum Role {
 
 impl Role {
     /// Every role, in the order the UI lists them.
-    pub const ALL: [Role; 5] = [
-        Role::SiteAdmin,
-        Role::IntegrationAdmin,
-        Role::ContentAdmin,
-        Role::Author,
-        Role::TemplateUser,
-    ];
+    pub const ALL: [Role; 5] =
+        [Role::SiteAdmin, Role::IntegrationAdmin, Role::ContentAdmin, Role::Author, Role::TemplateUser];
     /// Roles that may view and manage webhooks, work groups, templates and the audit log.
     pub const WEBHOOK_ADMINS: &'static [Role] = &[Role::SiteAdmin, Role::IntegrationAdmin];
     /// Roles that may manage users.
@@ -119,9 +114,7 @@ impl EventType {
     pub fn uses_templates(self) -> bool {
         matches!(
             self,
-            EventType::InterviewLoadEvent
-                | EventType::NewWorkItemVersionComplete
-                | EventType::PostProcessingEvent
+            EventType::InterviewLoadEvent | EventType::NewWorkItemVersionComplete | EventType::PostProcessingEvent
         )
     }
 }
@@ -370,8 +363,7 @@ pub fn parse_target_url(raw: &str) -> Result<String, String> {
     if raw.chars().count() > MAX_URL_CHARS {
         return Err(format!("Use at most {MAX_URL_CHARS} characters."));
     }
-    let url = url::Url::parse(raw)
-        .map_err(|_| "Enter a full URL such as https://example.com/hooks.".to_string())?;
+    let url = url::Url::parse(raw).map_err(|_| "Enter a full URL such as https://example.com/hooks.".to_string())?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err("Use an http:// or https:// URL.".into());
     }
@@ -614,7 +606,7 @@ pub struct AuditEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Submission {
     /// A refused webhook form, shown again with what was typed.
-    WebhookRefused { form: WebhookForm, error: crate::error::AppError },
+    WebhookRefused { form: Box<WebhookForm>, error: crate::error::AppError },
     /// A secret just issued, shown exactly once.
     SecretIssued { webhook_id: i32, secret: String },
     /// `Regenerate HMAC secret` was pressed; ask for confirmation.
@@ -688,7 +680,14 @@ mod tests {
 
     #[test]
     fn javascript_data_and_ftp_urls_are_refused() {
-        for bad in ["javascript:alert(1)", "data:text/html,hi", "ftp://example.com/x", "example.com", "http://", "https://user:pw@example.com/"] {
+        for bad in [
+            "javascript:alert(1)",
+            "data:text/html,hi",
+            "ftp://example.com/x",
+            "example.com",
+            "http://",
+            "https://user:pw@example.com/",
+        ] {
             let e = WebhookForm { url: bad.into(), ..valid() }.validate(false).unwrap_err();
             assert!(e.get(field::URL).is_some(), "{bad} should be refused");
         }

@@ -37,8 +37,18 @@ impl MigrationTrait for Migration {
             )
             .await?;
         for (table, id, key, name) in [
-            (WorkGroups::Table.into_iden(), WorkGroups::Id.into_iden(), WorkGroups::Key.into_iden(), WorkGroups::Name.into_iden()),
-            (Templates::Table.into_iden(), Templates::Id.into_iden(), Templates::Key.into_iden(), Templates::Name.into_iden()),
+            (
+                WorkGroups::Table.into_iden(),
+                WorkGroups::Id.into_iden(),
+                WorkGroups::Key.into_iden(),
+                WorkGroups::Name.into_iden(),
+            ),
+            (
+                Templates::Table.into_iden(),
+                Templates::Id.into_iden(),
+                Templates::Key.into_iden(),
+                Templates::Name.into_iden(),
+            ),
         ] {
             manager
                 .create_table(

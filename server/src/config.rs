@@ -28,19 +28,19 @@ impl Config {
             None => format!("sqlite://{}/hookwell.db?mode=rwc", data_dir.display()),
             Some(v) => check_database_url(v.trim())?,
         };
-        let master_key = non_empty("HOOKWELL_MASTER_KEY")
-            .map(|k| app::ssr::crypto::parse_master_key(&k))
-            .transpose()?;
+        let master_key =
+            non_empty("HOOKWELL_MASTER_KEY").map(|k| app::ssr::crypto::parse_master_key(&k)).transpose()?;
         let admin_password = non_empty("HOOKWELL_ADMIN_PASSWORD");
         if let Some(p) = &admin_password {
             app::model::validate_password(p).map_err(|m| format!("HOOKWELL_ADMIN_PASSWORD: {m}"))?;
         }
-        let allow_private_targets = match non_empty("HOOKWELL_ALLOW_PRIVATE_TARGETS").map(|v| v.trim().to_ascii_lowercase()) {
-            None => false,
-            Some(v) if matches!(v.as_str(), "true" | "1" | "yes") => true,
-            Some(v) if matches!(v.as_str(), "false" | "0" | "no") => false,
-            Some(v) => return Err(format!("HOOKWELL_ALLOW_PRIVATE_TARGETS: '{v}' is not true or false")),
-        };
+        let allow_private_targets =
+            match non_empty("HOOKWELL_ALLOW_PRIVATE_TARGETS").map(|v| v.trim().to_ascii_lowercase()) {
+                None => false,
+                Some(v) if matches!(v.as_str(), "true" | "1" | "yes") => true,
+                Some(v) if matches!(v.as_str(), "false" | "0" | "no") => false,
+                Some(v) => return Err(format!("HOOKWELL_ALLOW_PRIVATE_TARGETS: '{v}' is not true or false")),
+            };
         Ok(Config { addr, database_url, data_dir, master_key, admin_password, allow_private_targets })
     }
 }
@@ -49,7 +49,9 @@ fn check_database_url(v: &str) -> Result<String, String> {
     if v.starts_with("sqlite:") {
         return Ok(v.to_string());
     }
-    let parsed = url::Url::parse(v).map_err(|e| format!("DATABASE_URL: not a URL ({e}); expected sqlite://… or postgres://user:password@host/database"))?;
+    let parsed = url::Url::parse(v).map_err(|e| {
+        format!("DATABASE_URL: not a URL ({e}); expected sqlite://… or postgres://user:password@host/database")
+    })?;
     match parsed.scheme() {
         "postgres" | "postgresql" if parsed.host_str().is_some_and(|h| !h.is_empty()) && parsed.path().len() > 1 => Ok(v.to_string()),
         "postgres" | "postgresql" => Err("DATABASE_URL: a PostgreSQL URL needs a host and a database name, e.g. postgres://user:password@localhost/hookwell".into()),
@@ -87,7 +89,9 @@ mod tests {
     #[test]
     fn bad_address_flag_and_key_are_refused_by_name() {
         assert!(load(&[("HOOKWELL_ADDR", "localhost")]).unwrap_err().starts_with("HOOKWELL_ADDR:"));
-        assert!(load(&[("HOOKWELL_ALLOW_PRIVATE_TARGETS", "maybe")]).unwrap_err().starts_with("HOOKWELL_ALLOW_PRIVATE_TARGETS:"));
+        assert!(load(&[("HOOKWELL_ALLOW_PRIVATE_TARGETS", "maybe")])
+            .unwrap_err()
+            .starts_with("HOOKWELL_ALLOW_PRIVATE_TARGETS:"));
         assert!(load(&[("HOOKWELL_MASTER_KEY", "short")]).unwrap_err().contains("HOOKWELL_MASTER_KEY"));
         assert!(load(&[("HOOKWELL_ADMIN_PASSWORD", "abc")]).unwrap_err().starts_with("HOOKWELL_ADMIN_PASSWORD:"));
     }

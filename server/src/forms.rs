@@ -20,7 +20,13 @@ use std::{net::SocketAddr, time::Instant};
 const MAX_FORM_BYTES: usize = 256 * 1024;
 
 /// Renders `path` as a normal page load would, with `submission` in context, answering `status`.
-async fn render(state: &AppState, mut parts: Parts, path: &str, submission: Option<Submission>, status: StatusCode) -> Response {
+async fn render(
+    state: &AppState,
+    mut parts: Parts,
+    path: &str,
+    submission: Option<Submission>,
+    status: StatusCode,
+) -> Response {
     parts.method = Method::GET;
     parts.uri = path.parse().unwrap_or_else(|_| "/".parse().expect("static uri"));
     parts.headers.remove(header::CONTENT_TYPE);
@@ -45,7 +51,8 @@ async fn read_form<T: DeserializeOwned>(body: Body) -> Result<T, AppError> {
     let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
         .await
         .map_err(|_| AppError::invalid(app::model::field::FORM, "The form is too large."))?;
-    serde_html_form::from_bytes(&bytes).map_err(|e| AppError::invalid(app::model::field::FORM, format!("The form could not be read: {e}")))
+    serde_html_form::from_bytes(&bytes)
+        .map_err(|e| AppError::invalid(app::model::field::FORM, format!("The form could not be read: {e}")))
 }
 
 fn see_other(path: &str) -> Response {
@@ -75,21 +82,30 @@ pub struct LoginForm {
 }
 
 /// `POST /login`: one generic message for any wrong credentials; failures are rate-limited.
-pub async fn login(State(state): State<AppState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, req: Request) -> Response {
+pub async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    req: Request,
+) -> Response {
     let (parts, body) = req.into_parts();
     let form: LoginForm = match read_form(body).await {
         Ok(f) => f,
         Err(_) => LoginForm { username: String::new(), password: String::new(), next: None },
     };
     let next = safe_next(form.next.clone());
-    let login_page = format!("/login?next={}", url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>());
+    let login_page =
+        format!("/login?next={}", url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>());
     let address = peer.ip().to_string();
     let refuse = |message: &str, status| {
         let submission = Submission::LoginRefused { username: form.username.clone(), message: message.to_string() };
         render(&state, parts.clone(), &login_page, Some(submission), status)
     };
     if !state.login_limiter.allows(&form.username, &address, Instant::now()) {
-        return refuse("Too many failed sign-in attempts. Wait a few minutes and try again.", StatusCode::TOO_MANY_REQUESTS).await;
+        return refuse(
+            "Too many failed sign-in attempts. Wait a few minutes and try again.",
+            StatusCode::TOO_MANY_REQUESTS,
+        )
+        .await;
     }
     match auth::authenticate(&state.db, &form.username, &form.password).await {
         Ok(Some(user)) => {
@@ -120,14 +136,24 @@ pub async fn logout(State(state): State<AppState>, req: Request) -> Response {
         let _ = auth::end_session(&state.db, &token).await;
     }
     let mut res = see_other("/login");
-    res.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&auth::session_clear_cookie()).expect("static cookie"));
+    res.headers_mut()
+        .insert(header::SET_COOKIE, HeaderValue::from_str(&auth::session_clear_cookie()).expect("static cookie"));
     res
 }
 
 /// After a save: the secret dialog when a secret was issued, else the webhook's page.
 async fn saved(state: &AppState, parts: Parts, id: i32, secret: Option<String>, status: StatusCode) -> Response {
     match secret {
-        Some(secret) => render(state, parts, &format!("/webhooks/{id}"), Some(Submission::SecretIssued { webhook_id: id, secret }), status).await,
+        Some(secret) => {
+            render(
+                state,
+                parts,
+                &format!("/webhooks/{id}"),
+                Some(Submission::SecretIssued { webhook_id: id, secret }),
+                status,
+            )
+            .await
+        }
         None => see_other(&format!("/webhooks/{id}")),
     }
 }
@@ -144,7 +170,14 @@ pub async fn create_webhook(State(state): State<AppState>, req: Request) -> Resp
         Ok(s) => saved(&state, parts, s.id, s.new_secret, StatusCode::CREATED).await,
         Err(error) => {
             let status = error.status();
-            render(&state, parts, "/webhooks/new", Some(Submission::WebhookRefused { form, error }), status).await
+            render(
+                &state,
+                parts,
+                "/webhooks/new",
+                Some(Submission::WebhookRefused { form: Box::new(form), error }),
+                status,
+            )
+            .await
         }
     }
 }
@@ -162,7 +195,7 @@ pub async fn update_webhook(State(state): State<AppState>, Path(id): Path<i32>, 
         Ok(s) => saved(&state, parts, s.id, s.new_secret, StatusCode::OK).await,
         Err(error) => {
             let status = error.status();
-            render(&state, parts, &page, Some(Submission::WebhookRefused { form, error }), status).await
+            render(&state, parts, &page, Some(Submission::WebhookRefused { form: Box::new(form), error }), status).await
         }
     }
 }
@@ -188,7 +221,10 @@ pub async fn regenerate_secret(State(state): State<AppState>, Path(id): Path<i32
         return render(&state, parts, &page, Some(Submission::ConfirmRegenerate), StatusCode::OK).await;
     }
     match webhooks::regenerate_secret(&state.db, &state.cipher, &actor, id).await {
-        Ok(secret) => render(&state, parts, &page, Some(Submission::SecretIssued { webhook_id: id, secret }), StatusCode::OK).await,
+        Ok(secret) => {
+            render(&state, parts, &page, Some(Submission::SecretIssued { webhook_id: id, secret }), StatusCode::OK)
+                .await
+        }
         Err(e) => {
             let status = e.status();
             render(&state, parts, &page, Some(Submission::RegenerateRefused(e.message())), status).await

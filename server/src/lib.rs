@@ -15,17 +15,19 @@ mod security;
 /// Connects to the database, applies migrations, loads the master key and creates the first
 /// Site Administrator when there are no users yet.
 pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
-    std::fs::create_dir_all(&config.data_dir).map_err(|e| format!("HOOKWELL_DATA_DIR: cannot create {}: {e}", config.data_dir.display()))?;
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|e| format!("HOOKWELL_DATA_DIR: cannot create {}: {e}", config.data_dir.display()))?;
     let key = match config.master_key {
         Some(k) => k,
         None => crypto::load_or_create_key_file(&config.data_dir)?,
     };
-    let db = Database::connect(&config.database_url)
-        .await
-        .map_err(|e| format!("DATABASE_URL: cannot connect ({e})"))?;
+    let db =
+        Database::connect(&config.database_url).await.map_err(|e| format!("DATABASE_URL: cannot connect ({e})"))?;
     use migration::MigratorTrait;
     migration::Migrator::up(&db, None).await.map_err(|e| format!("database migration failed: {e}"))?;
-    if let Some(password) = users::ensure_first_admin(&db, config.admin_password.as_deref()).await.map_err(|e| e.to_string())? {
+    if let Some(password) =
+        users::ensure_first_admin(&db, config.admin_password.as_deref()).await.map_err(|e| e.to_string())?
+    {
         // Printed once, on the very first start, so the operator can sign in.
         warn!("created Site Administrator 'admin' with password: {password}");
     }

@@ -66,7 +66,11 @@ pub async fn content_security_policy(mut req: Request, next: Next) -> Response {
     let nonce = app::ssr::crypto::random_token();
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut res = next.run(req).await;
-    let is_html = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
     let policy = if is_html { HeaderValue::from_str(&page_csp(&nonce)).unwrap_or(DEFAULT_CSP) } else { DEFAULT_CSP };
     res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, policy);
     res

@@ -58,7 +58,12 @@ impl TestServer {
 
     async fn signed_in(&self, username: &str, password: &str) -> Client {
         let c = client();
-        let res = c.post(self.url("/login")).form(&[("username", username), ("password", password), ("next", "/")]).send().await.unwrap();
+        let res = c
+            .post(self.url("/login"))
+            .form(&[("username", username), ("password", password), ("next", "/")])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "sign-in of {username}");
         c
     }
@@ -94,7 +99,8 @@ async fn webhook_server_functions_allow_only_the_two_admin_roles() {
     for role in Role::ALL {
         let c = s.as_role(role).await;
         let (list, _) = s.rpc(&c, "list_webhooks", list_query()).await;
-        let (create, body) = s.rpc(&c, "create_webhook", json!({"form": hook(&unique("roles"), "NewWorkItemVersionComplete")})).await;
+        let (create, body) =
+            s.rpc(&c, "create_webhook", json!({"form": hook(&unique("roles"), "NewWorkItemVersionComplete")})).await;
         if role.manages_webhooks() {
             assert_eq!(list, StatusCode::OK, "{role:?} lists");
             assert_eq!(create, StatusCode::OK, "{role:?} creates: {body}");
@@ -114,9 +120,20 @@ async fn an_author_crafting_a_post_stores_nothing() {
     let s = start().await;
     let author = s.as_role(Role::Author).await;
     let name = unique("sneaky");
-    let (status, _) = s.rpc(&author, "create_webhook", json!({"form": hook(&name, "NewWorkItemVersionComplete")})).await;
+    let (status, _) =
+        s.rpc(&author, "create_webhook", json!({"form": hook(&name, "NewWorkItemVersionComplete")})).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let res = author.post(s.url("/webhooks/new")).form(&[("name", name.as_str()), ("url", "https://x.example/h"), ("auth_method", "HMAC"), ("event_type", "NewWorkItemVersionComplete")]).send().await.unwrap();
+    let res = author
+        .post(s.url("/webhooks/new"))
+        .form(&[
+            ("name", name.as_str()),
+            ("url", "https://x.example/h"),
+            ("auth_method", "HMAC"),
+            ("event_type", "NewWorkItemVersionComplete"),
+        ])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let all = webhook::Entity::find().all(&s.state.db).await.unwrap();
     assert!(all.iter().all(|w| w.name != name));
@@ -127,13 +144,17 @@ async fn only_site_admins_manage_users() {
     let s = start().await;
     let integrator = s.as_role(Role::IntegrationAdmin).await;
     assert_eq!(s.rpc_form(&integrator, "list_users", &[]).await.0, StatusCode::FORBIDDEN);
-    let (st, _) = s.rpc_form(&integrator, "create_user", &[("username", "x1"), ("password", PASSWORD), ("role", "SiteAdmin")]).await;
+    let (st, _) = s
+        .rpc_form(&integrator, "create_user", &[("username", "x1"), ("password", PASSWORD), ("role", "SiteAdmin")])
+        .await;
     assert_eq!(st, StatusCode::FORBIDDEN);
     let admin = s.as_role(Role::SiteAdmin).await;
     let name = unique("new");
-    let (st, body) = s.rpc_form(&admin, "create_user", &[("username", &name), ("password", PASSWORD), ("role", "Author")]).await;
+    let (st, body) =
+        s.rpc_form(&admin, "create_user", &[("username", &name), ("password", PASSWORD), ("role", "Author")]).await;
     assert_eq!(st, StatusCode::OK, "{body}");
-    let (st, body) = s.rpc_form(&admin, "create_user", &[("username", &name), ("password", PASSWORD), ("role", "Author")]).await;
+    let (st, body) =
+        s.rpc_form(&admin, "create_user", &[("username", &name), ("password", PASSWORD), ("role", "Author")]).await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("already exists"));
     s.signed_in(&name, PASSWORD).await;
@@ -153,7 +174,8 @@ async fn wrong_credentials_get_one_generic_message_and_are_rate_limited() {
     for _ in 0..4 {
         c.post(s.url("/login")).form(&[("username", name.as_str()), ("password", "wrong")]).send().await.unwrap();
     }
-    let res = c.post(s.url("/login")).form(&[("username", name.as_str()), ("password", PASSWORD)]).send().await.unwrap();
+    let res =
+        c.post(s.url("/login")).form(&[("username", name.as_str()), ("password", PASSWORD)]).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "the right password is refused while locked");
 }
 
@@ -161,7 +183,8 @@ async fn wrong_credentials_get_one_generic_message_and_are_rate_limited() {
 async fn session_cookie_is_httponly_samesite_and_logout_ends_it() {
     let s = start().await;
     let c = client();
-    let res = c.post(s.url("/login")).form(&[("username", "admin"), ("password", ADMIN_PASSWORD)]).send().await.unwrap();
+    let res =
+        c.post(s.url("/login")).form(&[("username", "admin"), ("password", ADMIN_PASSWORD)]).send().await.unwrap();
     let cookie = res.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
     let token = cookie.split(';').next().unwrap().to_string();
@@ -179,7 +202,8 @@ async fn session_cookie_is_httponly_samesite_and_logout_ends_it() {
 async fn secrets_are_encrypted_at_rest_and_regenerate_replaces_them() {
     let s = start().await;
     let admin = s.as_role(Role::IntegrationAdmin).await;
-    let (_, body) = s.rpc(&admin, "create_webhook", json!({"form": hook(&unique("enc"), "NewWorkItemVersionComplete")})).await;
+    let (_, body) =
+        s.rpc(&admin, "create_webhook", json!({"form": hook(&unique("enc"), "NewWorkItemVersionComplete")})).await;
     let id = body["id"].as_i64().unwrap() as i32;
     let secret = body["new_secret"].as_str().unwrap().to_string();
     let row = webhook::Entity::find_by_id(id).one(&s.state.db).await.unwrap().unwrap();
@@ -234,7 +258,9 @@ async fn only_one_post_processing_webhook_and_duplicate_names_are_refused() {
     let (st, err) = s.rpc(&admin, "create_webhook", json!({"form": hook(&unique("pp2"), "PostProcessingEvent")})).await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(err["Invalid"]["event_type"].as_str().unwrap().contains(&first), "{err}");
-    let (st, err) = s.rpc(&admin, "create_webhook", json!({"form": hook(&first.to_uppercase(), "NewWorkItemVersionComplete")})).await;
+    let (st, err) = s
+        .rpc(&admin, "create_webhook", json!({"form": hook(&first.to_uppercase(), "NewWorkItemVersionComplete")}))
+        .await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(err["Invalid"]["name"].as_str().unwrap().contains("already exists"));
     s.rpc_form(&admin, "delete_webhook", &[("id", &body["id"].to_string())]).await;
@@ -274,7 +300,14 @@ async fn no_js_form_post_keeps_typed_values_and_shows_errors_next_to_fields() {
     let name = unique("typed");
     let res = admin
         .post(s.url("/webhooks/new"))
-        .form(&[("name", name.as_str()), ("url", "ftp://files.example/x"), ("auth_method", "HMAC"), ("event_type", "CustomInterviewEvent"), ("event_name", ""), ("ssl", "block")])
+        .form(&[
+            ("name", name.as_str()),
+            ("url", "ftp://files.example/x"),
+            ("auth_method", "HMAC"),
+            ("event_type", "CustomInterviewEvent"),
+            ("event_name", ""),
+            ("ssl", "block"),
+        ])
         .send()
         .await
         .unwrap();
@@ -293,7 +326,14 @@ async fn no_js_create_shows_the_secret_dialog_once_then_continue_needs_the_check
     let name = unique("nojs");
     let res = admin
         .post(s.url("/webhooks/new"))
-        .form(&[("name", name.as_str()), ("url", "https://example.com/h"), ("auth_method", "HMAC"), ("event_type", "NewWorkItemVersionComplete"), ("active", "on"), ("ssl", "block")])
+        .form(&[
+            ("name", name.as_str()),
+            ("url", "https://example.com/h"),
+            ("auth_method", "HMAC"),
+            ("event_type", "NewWorkItemVersionComplete"),
+            ("active", "on"),
+            ("ssl", "block"),
+        ])
         .send()
         .await
         .unwrap();
@@ -303,9 +343,19 @@ async fn no_js_create_shows_the_secret_dialog_once_then_continue_needs_the_check
     let secret_start = html.find("whsec_").expect("secret in page");
     let secret = &html[secret_start..secret_start + 50];
     let row = webhook::Entity::find().all(&s.state.db).await.unwrap().into_iter().find(|w| w.name == name).unwrap();
-    let res = admin.post(s.url(&format!("/webhooks/{}/secret-acknowledged", row.id))).form(&[("x", "")]).send().await.unwrap();
+    let res = admin
+        .post(s.url(&format!("/webhooks/{}/secret-acknowledged", row.id)))
+        .form(&[("x", "")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let res = admin.post(s.url(&format!("/webhooks/{}/secret-acknowledged", row.id))).form(&[("copied", "yes")]).send().await.unwrap();
+    let res = admin
+        .post(s.url(&format!("/webhooks/{}/secret-acknowledged", row.id)))
+        .form(&[("copied", "yes")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let page = admin.get(s.url(&format!("/webhooks/{}", row.id))).send().await.unwrap().text().await.unwrap();
     assert!(page.contains(&name) && !page.contains(secret));
@@ -316,7 +366,8 @@ async fn deleting_a_work_group_removes_the_link_never_the_webhook() {
     let s = start().await;
     let admin = s.as_role(Role::SiteAdmin).await;
     let key = unique("wg");
-    let (st, _) = s.rpc_form(&admin, "add_catalog_item", &[("kind", "WorkGroup"), ("key", &key), ("name", "Legal")]).await;
+    let (st, _) =
+        s.rpc_form(&admin, "add_catalog_item", &[("kind", "WorkGroup"), ("key", &key), ("name", "Legal")]).await;
     assert_eq!(st, StatusCode::OK);
     let (_, items) = s.rpc_form(&admin, "list_catalog", &[("kind", "WorkGroup")]).await;
     let items: Value = serde_json::from_str(&items).unwrap();
@@ -374,11 +425,20 @@ async fn every_page_script_carries_the_nonce_its_policy_allows() {
     for path in ["/login", "/webhooks", "/webhooks/new", "/no-such-page"] {
         let res = admin.get(s.url(path)).header("accept", "text/html").send().await.unwrap();
         let csp = res.headers()["content-security-policy"].to_str().unwrap().to_string();
-        let nonce = csp.split("'nonce-").nth(1).and_then(|r| r.split('\'').next()).unwrap_or_else(|| panic!("{path}: {csp}")).to_string();
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|r| r.split('\'').next())
+            .unwrap_or_else(|| panic!("{path}: {csp}"))
+            .to_string();
         let html = res.text().await.unwrap();
         let scripts = html.matches("<script").count();
         assert!(scripts > 0, "{path} has scripts");
-        assert_eq!(html.matches(&format!("nonce=\"{nonce}\"")).count(), scripts, "{path}: every script has the policy's nonce");
+        assert_eq!(
+            html.matches(&format!("nonce=\"{nonce}\"")).count(),
+            scripts,
+            "{path}: every script has the policy's nonce"
+        );
     }
     let res = admin.get(s.url("/rpc/whoami")).send().await.unwrap();
     assert_eq!(res.headers()["content-security-policy"], "default-src 'none'; frame-ancestors 'none'");
@@ -394,7 +454,12 @@ async fn regenerating_an_access_token_webhook_is_refused_with_the_reason() {
     let (_, body) = s.rpc(&admin, "create_webhook", json!({"form": form})).await;
     assert!(body["new_secret"].is_null(), "no secret for access tokens");
     let id = body["id"].as_i64().unwrap();
-    let res = admin.post(s.url(&format!("/webhooks/{id}/regenerate-secret"))).form(&[("confirm", "yes")]).send().await.unwrap();
+    let res = admin
+        .post(s.url(&format!("/webhooks/{id}/regenerate-secret")))
+        .form(&[("confirm", "yes")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("switch it to HMAC to get a secret"));
     let detail = admin.get(s.url(&format!("/webhooks/{id}"))).send().await.unwrap().text().await.unwrap();

@@ -1,8 +1,8 @@
 use crate::error::AppError;
 use crate::model::AuditEntry;
-use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::model::Role;
+use leptos::prelude::*;
 
 /// The latest audit records.
 #[server(prefix = "/rpc", endpoint = "list_audit")]

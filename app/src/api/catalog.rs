@@ -1,8 +1,8 @@
 use crate::error::AppError;
-use crate::model::{CatalogItem, CatalogKind};
-use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::model::Role;
+use crate::model::{CatalogItem, CatalogKind};
+use leptos::prelude::*;
 
 /// Every work group or template.
 #[server(prefix = "/rpc", endpoint = "list_catalog")]

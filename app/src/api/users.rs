@@ -1,8 +1,8 @@
 use crate::error::AppError;
-use crate::model::UserRow;
-use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::model::Role;
+use crate::model::UserRow;
+use leptos::prelude::*;
 
 /// Every user (Site Administrator).
 #[server(prefix = "/rpc", endpoint = "list_users")]

@@ -1,8 +1,8 @@
 use crate::error::AppError;
-use crate::model::{CatalogItem, SavedWebhook, WebhookDetail, WebhookForm, WebhookPage, WebhookQuery};
-use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::model::Role;
+use crate::model::{CatalogItem, SavedWebhook, WebhookDetail, WebhookForm, WebhookPage, WebhookQuery};
+use leptos::prelude::*;
 use server_fn::codec::Json;
 
 /// One page of the webhook list.

@@ -30,9 +30,14 @@ pub fn aria_invalid(message: Signal<Option<String>>) -> impl Fn() -> Option<&'st
 }
 
 /// `aria-describedby` for a field with `message`, plus an always-present hint id.
-pub fn described_by(field: &'static str, message: Signal<Option<String>>, hint: Option<&'static str>) -> impl Fn() -> Option<String> + Copy {
+pub fn described_by(
+    field: &'static str,
+    message: Signal<Option<String>>,
+    hint: Option<&'static str>,
+) -> impl Fn() -> Option<String> + Copy {
     move || {
-        let ids: Vec<String> = hint.map(str::to_string).into_iter().chain(message.get().map(|_| error_id(field))).collect();
+        let ids: Vec<String> =
+            hint.map(str::to_string).into_iter().chain(message.get().map(|_| error_id(field))).collect();
         (!ids.is_empty()).then(|| ids.join(" "))
     }
 }

@@ -26,7 +26,16 @@ pub fn GoTo(#[prop(into)] path: String) -> impl IntoView {
 /// `/login?next=…` for the current page.
 fn login_redirect() -> String {
     let loc = use_location();
-    let here = format!("{}{}", loc.pathname.get_untracked(), loc.search.get_untracked().split('#').next().map(|s| if s.is_empty() { String::new() } else { format!("?{s}") }).unwrap_or_default());
+    let here = format!(
+        "{}{}",
+        loc.pathname.get_untracked(),
+        loc.search
+            .get_untracked()
+            .split('#')
+            .next()
+            .map(|s| if s.is_empty() { String::new() } else { format!("?{s}") })
+            .unwrap_or_default()
+    );
     let next: String = url::form_urlencoded::byte_serialize(here.as_bytes()).collect();
     format!("/login?next={next}")
 }

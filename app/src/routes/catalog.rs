@@ -1,6 +1,6 @@
 use crate::api::catalog::{list_catalog, AddCatalogItem, DeleteCatalogItem, RenameCatalogItem};
-use crate::components::guard::{ErrorView, Guarded};
 use crate::components::fields::action_error;
+use crate::components::guard::{ErrorView, Guarded};
 use crate::model::{CatalogKind, Role};
 use crate::use_viewer;
 use leptos::prelude::*;
@@ -30,7 +30,8 @@ fn CatalogPage(kind: CatalogKind) -> impl IntoView {
     );
     let editable = use_viewer().is_some_and(|u| u.role == Role::SiteAdmin);
     let kind_value = kind.form_value();
-    let (add_err, rename_err, delete_err) = (action_error(add.value()), action_error(rename.value()), action_error(delete.value()));
+    let (add_err, rename_err, delete_err) =
+        (action_error(add.value()), action_error(rename.value()), action_error(delete.value()));
     view! {
         <Title text=kind.heading()/>
         <Guarded roles=Role::WEBHOOK_ADMINS>

@@ -1,7 +1,7 @@
+use crate::components::guard::GoTo;
 use crate::use_viewer;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use crate::components::guard::GoTo;
 
 /// The start page: administrators go to their webhooks, others see what they may do.
 #[component]

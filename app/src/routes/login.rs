@@ -1,9 +1,9 @@
 use super::use_submission;
+use crate::components::guard::GoTo;
 use crate::model::Submission;
 use crate::use_viewer;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use crate::components::guard::GoTo;
 use leptos_router::hooks::use_query_map;
 
 /// Only same-site paths are followed after sign-in.

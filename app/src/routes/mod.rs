@@ -15,5 +15,5 @@ use leptos::prelude::*;
 
 /// What a no-JavaScript form post left for this page (see [`Submission`]).
 pub fn use_submission() -> Option<Submission> {
-    SharedValue::new(|| use_context::<Submission>()).into_inner()
+    SharedValue::new(use_context::<Submission>).into_inner()
 }

@@ -1,12 +1,15 @@
 use crate::api::users::{list_users, ChangeUserRole, CreateUser, ResetUserPassword, SetUserDisabled};
-use crate::components::guard::{ErrorView, Guarded};
 use crate::components::fields::action_error;
+use crate::components::guard::{ErrorView, Guarded};
 use crate::model::{Role, MIN_PASSWORD_CHARS};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 fn role_options(selected: Option<Role>) -> impl IntoView {
-    Role::ALL.into_iter().map(move |r| view! { <option value=r.as_str() selected=selected == Some(r)>{r.label()}</option> }).collect_view()
+    Role::ALL
+        .into_iter()
+        .map(move |r| view! { <option value=r.as_str() selected=selected == Some(r)>{r.label()}</option> })
+        .collect_view()
 }
 
 /// `/users`: a Site Administrator creates users, changes roles, disables accounts and resets passwords.
@@ -28,7 +31,12 @@ fn Users() -> impl IntoView {
         move || (create.version().get(), change.version().get(), disable.version().get(), reset.version().get()),
         |_| list_users(),
     );
-    let errs = [action_error(create.value()), action_error(change.value()), action_error(disable.value()), action_error(reset.value())];
+    let errs = [
+        action_error(create.value()),
+        action_error(change.value()),
+        action_error(disable.value()),
+        action_error(reset.value()),
+    ];
     let any_err = move || errs.iter().filter_map(|e| e()).collect::<Vec<_>>().join(" ");
     view! {
         <section class="page">

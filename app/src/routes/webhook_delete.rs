@@ -11,9 +11,10 @@ use leptos_meta::Title;
 #[component]
 pub fn DeleteWebhookPage() -> impl IntoView {
     let id = use_webhook_id();
-    let data = Resource::new(move || id.get(), |id| async move {
-        get_webhook(id.ok_or_else(|| AppError::NotFound("Webhook".into()))?).await
-    });
+    let data = Resource::new(
+        move || id.get(),
+        |id| async move { get_webhook(id.ok_or_else(|| AppError::NotFound("Webhook".into()))?).await },
+    );
     view! {
         <Title text="Delete webhook"/>
         <Guarded roles=Role::WEBHOOK_ADMINS>

@@ -19,9 +19,10 @@ pub fn WebhookDetailPage() -> impl IntoView {
 fn WebhookDetailView() -> impl IntoView {
     let id = use_webhook_id();
     let toggle = ServerAction::<SetWebhookActive>::new();
-    let data = Resource::new(move || (id.get(), toggle.version().get()), |(id, _)| async move {
-        get_webhook(id.ok_or_else(|| AppError::NotFound("Webhook".into()))?).await
-    });
+    let data = Resource::new(
+        move || (id.get(), toggle.version().get()),
+        |(id, _)| async move { get_webhook(id.ok_or_else(|| AppError::NotFound("Webhook".into()))?).await },
+    );
     let submitted = use_submission();
     let unacknowledged = matches!(submitted, Some(Submission::SecretNotAcknowledged));
     let issued = match submitted {

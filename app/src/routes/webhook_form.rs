@@ -5,8 +5,8 @@ use crate::components::guard::{ErrorView, Guarded};
 use crate::components::secret_dialog::SecretDialog;
 use crate::error::AppError;
 use crate::model::{
-    field, is_plain_http, AuthMethod, CatalogItem, EventType, FieldErrors, Role, SavedWebhook, Submission, WebhookDetail,
-    WebhookForm,
+    field, is_plain_http, AuthMethod, CatalogItem, EventType, FieldErrors, Role, SavedWebhook, Submission,
+    WebhookDetail, WebhookForm,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -41,7 +41,7 @@ fn NewWebhook() -> impl IntoView {
                         match options.await {
                             Ok((work_groups, templates)) => {
                                 let (initial, error) = match submitted {
-                                    Some(Submission::WebhookRefused { form, error }) => (form, Some(error)),
+                                    Some(Submission::WebhookRefused { form, error }) => (*form, Some(error)),
                                     _ => (WebhookForm::new_defaults(), None),
                                 };
                                 view! { <WebhookFormView edit=None initial error work_groups templates/> }.into_any()
@@ -68,11 +68,14 @@ pub fn EditWebhookPage() -> impl IntoView {
 fn EditWebhook() -> impl IntoView {
     let id = use_webhook_id();
     let submitted = use_submission();
-    let data = Resource::new(move || id.get(), |id| async move {
-        let id = id.ok_or_else(|| AppError::NotFound("Webhook".into()))?;
-        let (detail, options) = (get_webhook(id).await?, webhook_form_options().await?);
-        Ok::<_, AppError>((detail, options))
-    });
+    let data = Resource::new(
+        move || id.get(),
+        |id| async move {
+            let id = id.ok_or_else(|| AppError::NotFound("Webhook".into()))?;
+            let (detail, options) = (get_webhook(id).await?, webhook_form_options().await?);
+            Ok::<_, AppError>((detail, options))
+        },
+    );
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || {
@@ -89,10 +92,15 @@ fn EditWebhook() -> impl IntoView {
 }
 
 #[component]
-fn EditWebhookView(detail: WebhookDetail, work_groups: Vec<CatalogItem>, templates: Vec<CatalogItem>, submitted: Option<Submission>) -> impl IntoView {
+fn EditWebhookView(
+    detail: WebhookDetail,
+    work_groups: Vec<CatalogItem>,
+    templates: Vec<CatalogItem>,
+    submitted: Option<Submission>,
+) -> impl IntoView {
     let id = detail.id;
     let (initial, error) = match submitted.clone() {
-        Some(Submission::WebhookRefused { form, error }) => (form, Some(error)),
+        Some(Submission::WebhookRefused { form, error }) => (*form, Some(error)),
         _ => (detail.to_form(), None),
     };
     let issued = RwSignal::new(match submitted.clone() {
@@ -179,7 +187,8 @@ fn WebhookFormView(
     let has_stored_token = token_hint.is_some();
     let form = RwSignal::new(initial.clone());
     let server_errors = RwSignal::new(error.as_ref().map(AppError::field_errors).unwrap_or_default());
-    let form_error = RwSignal::new(error.as_ref().filter(|e| !matches!(e, AppError::Invalid(_))).map(|e| e.to_string()));
+    let form_error =
+        RwSignal::new(error.as_ref().filter(|e| !matches!(e, AppError::Invalid(_))).map(|e| e.to_string()));
     let touched = RwSignal::new(Vec::<&'static str>::new());
     let attempted = RwSignal::new(false);
     let issued = RwSignal::new(None::<SavedWebhook>);
@@ -388,7 +397,12 @@ fn toggle(list: &mut Vec<i32>, id: i32, on: bool) {
 
 /// A checkbox per work group or template.
 #[component]
-fn CatalogChecks(name: &'static str, items: Vec<CatalogItem>, chosen: Vec<i32>, on_toggle: impl Fn(i32, bool) + Copy + Send + Sync + 'static) -> impl IntoView {
+fn CatalogChecks(
+    name: &'static str,
+    items: Vec<CatalogItem>,
+    chosen: Vec<i32>,
+    on_toggle: impl Fn(i32, bool) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     if items.is_empty() {
         return view! { <p class="muted">"None defined yet."</p> }.into_any();
     }

@@ -13,7 +13,13 @@ pub struct Target<'a> {
 }
 
 /// Appends one record.
-pub async fn record(db: &impl ConnectionTrait, actor: &str, action: &str, target: Target<'_>, detail: impl Into<String>) -> AppResult<()> {
+pub async fn record(
+    db: &impl ConnectionTrait,
+    actor: &str,
+    action: &str,
+    target: Target<'_>,
+    detail: impl Into<String>,
+) -> AppResult<()> {
     audit_log::ActiveModel {
         at: Set(Utc::now()),
         actor: Set(actor.to_string()),

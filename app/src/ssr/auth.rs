@@ -27,9 +27,7 @@ pub fn hash_password(password: &str) -> String {
 
 /// Checks a password against a stored hash.
 pub fn verify_password(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
-        .unwrap_or(false)
+    PasswordHash::new(hash).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
 }
 
 /// A hash of a random password, so that timing does not reveal whether an account exists.
@@ -72,10 +70,7 @@ pub async fn start_session(db: &DatabaseConnection, user_id: i32) -> AppResult<S
 
 /// The user behind a session cookie, if the session is live and the account enabled.
 pub async fn resolve_session(db: &DatabaseConnection, token: &str) -> AppResult<Option<CurrentUser>> {
-    let found = session::Entity::find_by_id(sha256_hex(token))
-        .find_also_related(user::Entity)
-        .one(db)
-        .await?;
+    let found = session::Entity::find_by_id(sha256_hex(token)).find_also_related(user::Entity).one(db).await?;
     Ok(match found {
         Some((s, Some(u))) if s.expires_at > Utc::now() && !u.disabled => to_current(u),
         _ => None,

@@ -48,7 +48,13 @@ pub async fn by_ids(db: &impl ConnectionTrait, kind: CatalogKind, ids: &[i32]) -
 }
 
 /// Adds an item; keys are unique.
-pub async fn add(db: &DatabaseConnection, actor: &CurrentUser, kind: CatalogKind, key: &str, name: &str) -> AppResult<i32> {
+pub async fn add(
+    db: &DatabaseConnection,
+    actor: &CurrentUser,
+    kind: CatalogKind,
+    key: &str,
+    name: &str,
+) -> AppResult<i32> {
     let key = validate_key(key).map_err(|m| AppError::invalid("key", m))?;
     let name = validate_display_name(name).map_err(|m| AppError::invalid("name", m))?;
     let txn = db.begin().await?;
@@ -58,13 +64,26 @@ pub async fn add(db: &DatabaseConnection, actor: &CurrentUser, kind: CatalogKind
         }
         t::ActiveModel { key: Set(key.clone()), name: Set(name.clone()), ..Default::default() }.insert(&txn).await?.id
     });
-    audit::record(&txn, &actor.username, &format!("{}.create", audit_kind(kind)), audit::Target { kind: audit_kind(kind), id: Some(id), name: &name }, format!("key {key}")).await?;
+    audit::record(
+        &txn,
+        &actor.username,
+        &format!("{}.create", audit_kind(kind)),
+        audit::Target { kind: audit_kind(kind), id: Some(id), name: &name },
+        format!("key {key}"),
+    )
+    .await?;
     txn.commit().await?;
     Ok(id)
 }
 
 /// Renames an item.
-pub async fn rename(db: &DatabaseConnection, actor: &CurrentUser, kind: CatalogKind, id: i32, name: &str) -> AppResult<()> {
+pub async fn rename(
+    db: &DatabaseConnection,
+    actor: &CurrentUser,
+    kind: CatalogKind,
+    id: i32,
+    name: &str,
+) -> AppResult<()> {
     let name = validate_display_name(name).map_err(|m| AppError::invalid("name", m))?;
     let txn = db.begin().await?;
     let old = with_table!(kind, t => {
@@ -75,7 +94,14 @@ pub async fn rename(db: &DatabaseConnection, actor: &CurrentUser, kind: CatalogK
         m.update(&txn).await?;
         old
     });
-    audit::record(&txn, &actor.username, &format!("{}.rename", audit_kind(kind)), audit::Target { kind: audit_kind(kind), id: Some(id), name: &name }, format!("was “{old}”")).await?;
+    audit::record(
+        &txn,
+        &actor.username,
+        &format!("{}.rename", audit_kind(kind)),
+        audit::Target { kind: audit_kind(kind), id: Some(id), name: &name },
+        format!("was “{old}”"),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -88,7 +114,14 @@ pub async fn delete(db: &DatabaseConnection, actor: &CurrentUser, kind: CatalogK
         t::Entity::delete_by_id(id).exec(&txn).await?;
         row.name
     });
-    audit::record(&txn, &actor.username, &format!("{}.delete", audit_kind(kind)), audit::Target { kind: audit_kind(kind), id: Some(id), name: &name }, "").await?;
+    audit::record(
+        &txn,
+        &actor.username,
+        &format!("{}.delete", audit_kind(kind)),
+        audit::Target { kind: audit_kind(kind), id: Some(id), name: &name },
+        "",
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

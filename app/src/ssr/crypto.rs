@@ -43,9 +43,7 @@ pub fn parse_master_key(b64: &str) -> Result<[u8; 32], String> {
     let bytes = STANDARD
         .decode(b64.trim())
         .map_err(|_| "HOOKWELL_MASTER_KEY must be standard base64 (e.g. from `openssl rand -base64 32`)".to_string())?;
-    bytes
-        .try_into()
-        .map_err(|b: Vec<u8>| format!("HOOKWELL_MASTER_KEY must decode to 32 bytes, got {}", b.len()))
+    bytes.try_into().map_err(|b: Vec<u8>| format!("HOOKWELL_MASTER_KEY must decode to 32 bytes, got {}", b.len()))
 }
 
 /// Reads `data_dir/master.key`, creating it (mode 0600) with a random key on first start.

@@ -4,7 +4,8 @@ use crate::error::AppResult;
 use crate::model::{CatalogKind, CurrentUser, EventType, Role, WebhookForm};
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 
-const WORK_GROUPS: &[(&str, &str)] = &[("legal", "Legal"), ("hr", "Human Resources"), ("sales", "Sales"), ("finance", "Finance")];
+const WORK_GROUPS: &[(&str, &str)] =
+    &[("legal", "Legal"), ("hr", "Human Resources"), ("sales", "Sales"), ("finance", "Finance")];
 const TEMPLATES: &[(&str, &str)] = &[
     ("nda", "Mutual NDA"),
     ("employment-offer", "Employment Offer Letter"),
@@ -38,22 +39,82 @@ pub async fn seed(db: &DatabaseConnection, cipher: &SecretCipher) -> AppResult<b
     }
     let actor = CurrentUser { id: 0, username: "demo".into(), role: Role::SiteAdmin };
     let hooks: Vec<WebhookForm> = vec![
-        demo_form("Archive completed work items", "https://archive.example.com/hooks/work-items", EventType::NewWorkItemVersionComplete, "", vec![wg[0]], vec![tpl[0], tpl[2]]),
-        demo_form("Notify HR system", "https://hr.example.com/api/hookwell", EventType::NewWorkItemVersionComplete, "", vec![wg[1]], vec![tpl[1], tpl[11]]),
-        demo_form("Prefill customer answers", "https://crm.example.com/hookwell/interview-load", EventType::InterviewLoadEvent, "", vec![wg[2]], vec![tpl[3]]),
-        demo_form("Prefill employee answers", "https://hr.example.com/hookwell/prefill", EventType::InterviewLoadEvent, "", vec![wg[1]], vec![]),
-        demo_form("Customer lookup", "https://crm.example.com/hookwell/lookup", EventType::CustomInterviewEvent, "customer.lookup", vec![], vec![]),
-        demo_form("Address autocomplete", "http://address.internal.example.com/complete", EventType::CustomInterviewEvent, "address-complete", vec![], vec![]),
-        demo_form("Stamp QR codes", "https://docs.example.com/hookwell/post-process", EventType::PostProcessingEvent, "", vec![], vec![tpl[4], tpl[10]]),
+        demo_form(
+            "Archive completed work items",
+            "https://archive.example.com/hooks/work-items",
+            EventType::NewWorkItemVersionComplete,
+            "",
+            vec![wg[0]],
+            vec![tpl[0], tpl[2]],
+        ),
+        demo_form(
+            "Notify HR system",
+            "https://hr.example.com/api/hookwell",
+            EventType::NewWorkItemVersionComplete,
+            "",
+            vec![wg[1]],
+            vec![tpl[1], tpl[11]],
+        ),
+        demo_form(
+            "Prefill customer answers",
+            "https://crm.example.com/hookwell/interview-load",
+            EventType::InterviewLoadEvent,
+            "",
+            vec![wg[2]],
+            vec![tpl[3]],
+        ),
+        demo_form(
+            "Prefill employee answers",
+            "https://hr.example.com/hookwell/prefill",
+            EventType::InterviewLoadEvent,
+            "",
+            vec![wg[1]],
+            vec![],
+        ),
+        demo_form(
+            "Customer lookup",
+            "https://crm.example.com/hookwell/lookup",
+            EventType::CustomInterviewEvent,
+            "customer.lookup",
+            vec![],
+            vec![],
+        ),
+        demo_form(
+            "Address autocomplete",
+            "http://address.internal.example.com/complete",
+            EventType::CustomInterviewEvent,
+            "address-complete",
+            vec![],
+            vec![],
+        ),
+        demo_form(
+            "Stamp QR codes",
+            "https://docs.example.com/hookwell/post-process",
+            EventType::PostProcessingEvent,
+            "",
+            vec![],
+            vec![tpl[4], tpl[10]],
+        ),
     ];
     for (i, f) in hooks.iter().enumerate() {
-        let f = if i == 1 { WebhookForm { auth_method: "AccessToken".into(), access_token: "hr-legacy-token-7f3a".into(), ..f.clone() } } else { f.clone() };
+        let f = if i == 1 {
+            WebhookForm { auth_method: "AccessToken".into(), access_token: "hr-legacy-token-7f3a".into(), ..f.clone() }
+        } else {
+            f.clone()
+        };
         webhooks::create(db, cipher, &actor, &f).await?;
     }
     Ok(true)
 }
 
-fn demo_form(name: &str, url: &str, event: EventType, event_name: &str, work_groups: Vec<i32>, templates: Vec<i32>) -> WebhookForm {
+fn demo_form(
+    name: &str,
+    url: &str,
+    event: EventType,
+    event_name: &str,
+    work_groups: Vec<i32>,
+    templates: Vec<i32>,
+) -> WebhookForm {
     WebhookForm {
         name: name.into(),
         url: url.into(),

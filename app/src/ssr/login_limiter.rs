@@ -25,7 +25,7 @@ impl LoginLimiter {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         Self::keys(account, address).iter().all(|(key, is_account)| {
             let limit = if *is_account { self.per_account } else { self.per_address };
-            map.get_mut(key).map_or(true, |q| {
+            map.get_mut(key).is_none_or(|q| {
                 while q.front().is_some_and(|t| now.duration_since(*t) > self.window) {
                     q.pop_front();
                 }

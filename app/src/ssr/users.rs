@@ -37,12 +37,20 @@ pub async fn list(db: &DatabaseConnection) -> AppResult<Vec<UserRow>> {
     let rows = user::Entity::find().order_by_asc(user::Column::Username).all(db).await?;
     Ok(rows
         .into_iter()
-        .filter_map(|u| Some(UserRow { id: u.id, role: Role::parse(&u.role)?, username: u.username, disabled: u.disabled }))
+        .filter_map(|u| {
+            Some(UserRow { id: u.id, role: Role::parse(&u.role)?, username: u.username, disabled: u.disabled })
+        })
         .collect())
 }
 
 /// Creates a user; the name must be new and the password long enough.
-pub async fn create(db: &DatabaseConnection, actor: &CurrentUser, username: &str, password: &str, role: &str) -> AppResult<()> {
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &CurrentUser,
+    username: &str,
+    password: &str,
+    role: &str,
+) -> AppResult<()> {
     let username = validate_username(username).map_err(|m| AppError::invalid("username", m))?;
     validate_password(password).map_err(|m| AppError::invalid("password", m))?;
     let role = Role::parse(role).ok_or_else(|| AppError::invalid("role", "Choose one of the five roles."))?;
@@ -75,7 +83,8 @@ pub async fn change_role(db: &DatabaseConnection, actor: &CurrentUser, id: i32, 
     let mut m: user::ActiveModel = u.clone().into();
     m.role = Set(role.as_str().to_string());
     m.update(&txn).await?;
-    audit::record(&txn, &actor.username, "user.change_role", target(&u), format!("{} → {}", u.role, role.as_str())).await?;
+    audit::record(&txn, &actor.username, "user.change_role", target(&u), format!("{} → {}", u.role, role.as_str()))
+        .await?;
     txn.commit().await?;
     Ok(())
 }

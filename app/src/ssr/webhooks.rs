@@ -5,13 +5,15 @@ use super::entities::{webhook, webhook_template, webhook_work_group};
 use super::{audit, catalog};
 use crate::error::{AppError, AppResult};
 use crate::model::{
-    field, AuthMethod, CatalogKind, CurrentUser, EventType, SavedWebhook, WebhookDetail, WebhookDraft,
-    WebhookForm, WebhookPage, WebhookQuery, WebhookSort, WebhookSummary, PAGE_SIZE,
+    field, AuthMethod, CatalogKind, CurrentUser, EventType, SavedWebhook, WebhookDetail, WebhookDraft, WebhookForm,
+    WebhookPage, WebhookQuery, WebhookSort, WebhookSummary, PAGE_SIZE,
 };
 use chrono::Utc;
 use sea_orm::{
-    prelude::*, sea_query::{ExprTrait, Func, LikeExpr}, ActiveValue::Set, Condition, DatabaseTransaction, PaginatorTrait, QueryOrder,
-    QuerySelect, TransactionTrait,
+    prelude::*,
+    sea_query::{ExprTrait, Func, LikeExpr},
+    ActiveValue::Set,
+    Condition, DatabaseTransaction, PaginatorTrait, QueryOrder, QuerySelect, TransactionTrait,
 };
 
 fn auth_of(m: &webhook::Model) -> AuthMethod {
@@ -43,8 +45,13 @@ pub async fn list(db: &DatabaseConnection, q: &WebhookQuery) -> AppResult<Webhoo
         let pattern = format!("%{escaped}%");
         cond = cond.add(
             Condition::any()
-                .add(Expr::expr(Func::lower(Expr::col(webhook::Column::Name))).like(LikeExpr::new(pattern.clone()).escape('\\')))
-                .add(Expr::expr(Func::lower(Expr::col(webhook::Column::Url))).like(LikeExpr::new(pattern).escape('\\'))),
+                .add(
+                    Expr::expr(Func::lower(Expr::col(webhook::Column::Name)))
+                        .like(LikeExpr::new(pattern.clone()).escape('\\')),
+                )
+                .add(
+                    Expr::expr(Func::lower(Expr::col(webhook::Column::Url))).like(LikeExpr::new(pattern).escape('\\')),
+                ),
         );
     }
     if let Some(t) = q.event_type {
@@ -56,7 +63,9 @@ pub async fn list(db: &DatabaseConnection, q: &WebhookQuery) -> AppResult<Webhoo
     let mut select = webhook::Entity::find().filter(cond);
     select = match q.sort {
         WebhookSort::Name => select.order_by_asc(webhook::Column::Name),
-        WebhookSort::EventType => select.order_by_asc(webhook::Column::EventType).order_by_asc(webhook::Column::Position),
+        WebhookSort::EventType => {
+            select.order_by_asc(webhook::Column::EventType).order_by_asc(webhook::Column::Position)
+        }
         WebhookSort::Newest => select.order_by_desc(webhook::Column::Id),
     };
     let paginator = select.paginate(db, PAGE_SIZE);
@@ -69,7 +78,10 @@ pub async fn list(db: &DatabaseConnection, q: &WebhookQuery) -> AppResult<Webhoo
             .into_iter()
             .map(|m| WebhookSummary {
                 id: m.id,
-                url_host: url::Url::parse(&m.url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default(),
+                url_host: url::Url::parse(&m.url)
+                    .ok()
+                    .and_then(|u| u.host_str().map(str::to_string))
+                    .unwrap_or_default(),
                 event_type: event_of(&m),
                 auth_method: auth_of(&m),
                 active: m.active,
@@ -120,21 +132,35 @@ async fn check_against_others(txn: &DatabaseTransaction, draft: &WebhookDraft, o
         .one(txn)
         .await?;
     if same_name.is_some() {
-        return Err(AppError::invalid(field::NAME, format!("A webhook named “{}” already exists. Choose another name.", draft.name)));
+        return Err(AppError::invalid(
+            field::NAME,
+            format!("A webhook named “{}” already exists. Choose another name.", draft.name),
+        ));
     }
     if draft.event_type == EventType::PostProcessingEvent {
-        if let Some(existing) = others.filter(webhook::Column::EventType.eq(EventType::PostProcessingEvent.as_str())).one(txn).await? {
+        if let Some(existing) =
+            others.filter(webhook::Column::EventType.eq(EventType::PostProcessingEvent.as_str())).one(txn).await?
+        {
             return Err(AppError::invalid(
                 field::EVENT_TYPE,
-                format!("Only one PostProcessingEvent webhook is allowed per site, and “{}” already is one.", existing.name),
+                format!(
+                    "Only one PostProcessingEvent webhook is allowed per site, and “{}” already is one.",
+                    existing.name
+                ),
             ));
         }
     }
     if catalog::by_ids(txn, CatalogKind::WorkGroup, &draft.work_groups).await?.len() != draft.work_groups.len() {
-        return Err(AppError::invalid(field::WORK_GROUPS, "A chosen work group no longer exists. Reload and choose again."));
+        return Err(AppError::invalid(
+            field::WORK_GROUPS,
+            "A chosen work group no longer exists. Reload and choose again.",
+        ));
     }
     if catalog::by_ids(txn, CatalogKind::Template, &draft.templates).await?.len() != draft.templates.len() {
-        return Err(AppError::invalid(field::TEMPLATES, "A chosen template no longer exists. Reload and choose again."));
+        return Err(AppError::invalid(
+            field::TEMPLATES,
+            "A chosen template no longer exists. Reload and choose again.",
+        ));
     }
     Ok(())
 }
@@ -164,7 +190,10 @@ async fn replace_links(txn: &DatabaseTransaction, id: i32, draft: &WebhookDraft)
     webhook_template::Entity::delete_many().filter(webhook_template::Column::WebhookId.eq(id)).exec(txn).await?;
     if !draft.work_groups.is_empty() {
         webhook_work_group::Entity::insert_many(
-            draft.work_groups.iter().map(|&w| webhook_work_group::ActiveModel { webhook_id: Set(id), work_group_id: Set(w) }),
+            draft
+                .work_groups
+                .iter()
+                .map(|&w| webhook_work_group::ActiveModel { webhook_id: Set(id), work_group_id: Set(w) }),
         )
         .exec(txn)
         .await?;
@@ -185,12 +214,23 @@ fn token_hint(token: &str) -> String {
 }
 
 /// Creates a webhook. With HMAC, a new secret is generated and returned once.
-pub async fn create(db: &DatabaseConnection, cipher: &SecretCipher, actor: &CurrentUser, form: &WebhookForm) -> AppResult<SavedWebhook> {
+pub async fn create(
+    db: &DatabaseConnection,
+    cipher: &SecretCipher,
+    actor: &CurrentUser,
+    form: &WebhookForm,
+) -> AppResult<SavedWebhook> {
     let draft = form.validate(false).map_err(AppError::Invalid)?;
     let txn = db.begin().await?;
     check_against_others(&txn, &draft, None).await?;
     let secret = (draft.auth_method == AuthMethod::Hmac).then(new_hmac_secret);
-    let last: Option<i32> = webhook::Entity::find().select_only().column_as(webhook::Column::Position.max(), "max").into_tuple::<Option<i32>>().one(&txn).await?.flatten();
+    let last: Option<i32> = webhook::Entity::find()
+        .select_only()
+        .column_as(webhook::Column::Position.max(), "max")
+        .into_tuple::<Option<i32>>()
+        .one(&txn)
+        .await?
+        .flatten();
     let now = Utc::now();
     let m = webhook::ActiveModel {
         name: Set(draft.name.clone()),
@@ -214,18 +254,32 @@ pub async fn create(db: &DatabaseConnection, cipher: &SecretCipher, actor: &Curr
     .insert(&txn)
     .await?;
     replace_links(&txn, m.id, &draft).await?;
-    audit::record(&txn, &actor.username, "webhook.create", target(&m), format!("{} via {}", draft.event_type, draft.auth_method.label())).await?;
+    audit::record(
+        &txn,
+        &actor.username,
+        "webhook.create",
+        target(&m),
+        format!("{} via {}", draft.event_type, draft.auth_method.label()),
+    )
+    .await?;
     txn.commit().await?;
     Ok(SavedWebhook { id: m.id, new_secret: secret })
 }
 
 /// Saves an edit. Refused when someone else saved since `form.version` was loaded.
 /// Switching to HMAC issues a new secret; switching to Access token removes it.
-pub async fn update(db: &DatabaseConnection, cipher: &SecretCipher, actor: &CurrentUser, id: i32, form: &WebhookForm) -> AppResult<SavedWebhook> {
+pub async fn update(
+    db: &DatabaseConnection,
+    cipher: &SecretCipher,
+    actor: &CurrentUser,
+    id: i32,
+    form: &WebhookForm,
+) -> AppResult<SavedWebhook> {
     let txn = db.begin().await?;
     let old = find(&txn, id).await?;
     let was = auth_of(&old);
-    let draft = form.validate(was == AuthMethod::AccessToken && old.access_token_enc.is_some()).map_err(AppError::Invalid)?;
+    let draft =
+        form.validate(was == AuthMethod::AccessToken && old.access_token_enc.is_some()).map_err(AppError::Invalid)?;
     let Some(seen) = form.version else {
         return Err(AppError::invalid(field::FORM, "The form is missing its version; reload the page and try again."));
     };
@@ -270,7 +324,14 @@ pub async fn update(db: &DatabaseConnection, cipher: &SecretCipher, actor: &Curr
     save_versioned(&txn, am, &old, actor).await?;
     replace_links(&txn, id, &draft).await?;
     let detail = if changed.is_empty() { "no changes".to_string() } else { changed.join(", ") };
-    audit::record(&txn, &actor.username, "webhook.update", audit::Target { kind: "webhook", id: Some(id), name: &draft.name }, detail).await?;
+    audit::record(
+        &txn,
+        &actor.username,
+        "webhook.update",
+        audit::Target { kind: "webhook", id: Some(id), name: &draft.name },
+        detail,
+    )
+    .await?;
     txn.commit().await?;
     Ok(SavedWebhook { id, new_secret: secret })
 }
@@ -285,7 +346,12 @@ fn stale(current: &webhook::Model) -> AppError {
 }
 
 /// Writes `am` only if the row still has `old.version`, bumping the version.
-async fn save_versioned(txn: &DatabaseTransaction, mut am: webhook::ActiveModel, old: &webhook::Model, actor: &CurrentUser) -> AppResult<()> {
+async fn save_versioned(
+    txn: &DatabaseTransaction,
+    mut am: webhook::ActiveModel,
+    old: &webhook::Model,
+    actor: &CurrentUser,
+) -> AppResult<()> {
     am.version = Set(old.version + 1);
     am.updated_at = Set(Utc::now());
     am.updated_by = Set(actor.username.clone());
@@ -326,7 +392,14 @@ pub async fn set_active(db: &DatabaseConnection, actor: &CurrentUser, id: i32, a
         let mut am: webhook::ActiveModel = old.clone().into();
         am.active = Set(active);
         save_versioned(&txn, am, &old, actor).await?;
-        audit::record(&txn, &actor.username, if active { "webhook.activate" } else { "webhook.deactivate" }, target(&old), "").await?;
+        audit::record(
+            &txn,
+            &actor.username,
+            if active { "webhook.activate" } else { "webhook.deactivate" },
+            target(&old),
+            "",
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok(())
@@ -337,23 +410,39 @@ pub async fn delete(db: &DatabaseConnection, actor: &CurrentUser, id: i32) -> Ap
     let txn = db.begin().await?;
     let old = find(&txn, id).await?;
     webhook::Entity::delete_by_id(id).exec(&txn).await?;
-    audit::record(&txn, &actor.username, "webhook.delete", target(&old), format!("{} → {}", old.event_type, old.url)).await?;
+    audit::record(&txn, &actor.username, "webhook.delete", target(&old), format!("{} → {}", old.event_type, old.url))
+        .await?;
     txn.commit().await?;
     Ok(old.name)
 }
 
 /// Replaces the HMAC secret; the old one stops working at once (no grace period).
-pub async fn regenerate_secret(db: &DatabaseConnection, cipher: &SecretCipher, actor: &CurrentUser, id: i32) -> AppResult<String> {
+pub async fn regenerate_secret(
+    db: &DatabaseConnection,
+    cipher: &SecretCipher,
+    actor: &CurrentUser,
+    id: i32,
+) -> AppResult<String> {
     let txn = db.begin().await?;
     let old = find(&txn, id).await?;
     if auth_of(&old) != AuthMethod::Hmac {
-        return Err(AppError::invalid(field::AUTH_METHOD, "This webhook uses an access token; switch it to HMAC to get a secret."));
+        return Err(AppError::invalid(
+            field::AUTH_METHOD,
+            "This webhook uses an access token; switch it to HMAC to get a secret.",
+        ));
     }
     let secret = new_hmac_secret();
     let mut am: webhook::ActiveModel = old.clone().into();
     am.hmac_secret_enc = Set(Some(cipher.seal(&secret)));
     save_versioned(&txn, am, &old, actor).await?;
-    audit::record(&txn, &actor.username, "webhook.regenerate_secret", target(&old), "new HMAC secret issued; old secret revoked").await?;
+    audit::record(
+        &txn,
+        &actor.username,
+        "webhook.regenerate_secret",
+        target(&old),
+        "new HMAC secret issued; old secret revoked",
+    )
+    .await?;
     txn.commit().await?;
     Ok(secret)
 }

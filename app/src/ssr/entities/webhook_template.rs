@@ -11,9 +11,19 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(belongs_to = "super::webhook::Entity", from = "Column::WebhookId", to = "super::webhook::Column::Id", on_delete = "Cascade")]
+    #[sea_orm(
+        belongs_to = "super::webhook::Entity",
+        from = "Column::WebhookId",
+        to = "super::webhook::Column::Id",
+        on_delete = "Cascade"
+    )]
     Webhook,
-    #[sea_orm(belongs_to = "super::template::Entity", from = "Column::TemplateId", to = "super::template::Column::Id", on_delete = "Cascade")]
+    #[sea_orm(
+        belongs_to = "super::template::Entity",
+        from = "Column::TemplateId",
+        to = "super::template::Column::Id",
+        on_delete = "Cascade"
+    )]
     Template,
 }
 
