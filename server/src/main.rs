@@ -7,7 +7,7 @@ async fn main() {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+                .unwrap_or_else(|_| "info,sqlx=error,sea_orm=warn".into()),
         )
         .init();
     if let Err(message) = run().await {
