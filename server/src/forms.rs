@@ -3,7 +3,7 @@
 //! (303) or answers with the page rendered again: errors next to fields and typed values kept.
 use crate::router::context;
 use app::error::AppError;
-use app::model::{CurrentUser, Role, Submission, WebhookForm};
+use app::model::{field, CurrentUser, Role, Submission, WebhookForm};
 use app::routes::login::safe_next;
 use app::shell;
 use app::ssr::{auth, webhooks, AppState};
@@ -158,46 +158,89 @@ async fn saved(state: &AppState, parts: Parts, id: i32, secret: Option<String>, 
     }
 }
 
-/// `POST /webhooks/new`.
-pub async fn create_webhook(State(state): State<AppState>, req: Request) -> Response {
-    let (parts, body) = req.into_parts();
-    let actor = match admin(&state, &parts, "/webhooks/new").await {
-        Ok(a) => a,
-        Err(res) => return res,
+/// Reads the webhook form field by field, so that nothing typed is lost even when a value
+/// (a hand-edited id list, say) cannot be read: that field is refused by name instead.
+async fn read_webhook_form(body: Body) -> (WebhookForm, Option<AppError>) {
+    let pairs: Vec<(String, String)> = match read_form(body).await {
+        Ok(p) => p,
+        Err(e) => return (WebhookForm::default(), Some(e)),
     };
-    let form: WebhookForm = read_form(body).await.unwrap_or_default();
-    match webhooks::create(&state.db, &state.cipher, &actor, &form).await {
-        Ok(s) => saved(&state, parts, s.id, s.new_secret, StatusCode::CREATED).await,
-        Err(error) => {
-            let status = error.status();
-            render(
-                &state,
-                parts,
-                "/webhooks/new",
-                Some(Submission::WebhookRefused { form: Box::new(form), error }),
-                status,
-            )
-            .await
+    let mut form = WebhookForm::default();
+    let mut errors = app::model::FieldErrors::default();
+    for (key, value) in pairs {
+        match key.as_str() {
+            field::NAME => form.name = value,
+            field::URL => form.url = value,
+            field::AUTH_METHOD => form.auth_method = value,
+            field::ACCESS_TOKEN => form.access_token = value,
+            field::EVENT_TYPE => form.event_type = value,
+            field::EVENT_NAME => form.event_name = value,
+            "active" => form.active = Some(value),
+            "ssl" => form.ssl = value,
+            "version" => form.version = value.parse().ok(),
+            field::WORK_GROUPS | field::TEMPLATES => match value.parse::<i32>() {
+                Ok(id) if key == field::WORK_GROUPS => form.work_groups.push(id),
+                Ok(id) => form.templates.push(id),
+                Err(_) => errors.add(
+                    if key == field::WORK_GROUPS { field::WORK_GROUPS } else { field::TEMPLATES },
+                    "Choose from the list.",
+                ),
+            },
+            _ => {}
         }
     }
+    (form, (!errors.is_empty()).then_some(AppError::Invalid(errors)))
 }
 
-/// `POST /webhooks/:id/edit`.
-pub async fn update_webhook(State(state): State<AppState>, Path(id): Path<i32>, req: Request) -> Response {
+/// Saves a posted webhook form through `save`, then shows the result or the form again.
+async fn save_webhook_form<F, Fut>(
+    state: AppState,
+    req: Request,
+    page: String,
+    created: StatusCode,
+    save: F,
+) -> Response
+where
+    F: FnOnce(AppState, CurrentUser, WebhookForm) -> Fut,
+    Fut: std::future::Future<Output = Result<app::model::SavedWebhook, AppError>>,
+{
     let (parts, body) = req.into_parts();
-    let page = format!("/webhooks/{id}/edit");
     let actor = match admin(&state, &parts, &page).await {
         Ok(a) => a,
         Err(res) => return res,
     };
-    let form: WebhookForm = read_form(body).await.unwrap_or_default();
-    match webhooks::update(&state.db, &state.cipher, &actor, id, &form).await {
-        Ok(s) => saved(&state, parts, s.id, s.new_secret, StatusCode::OK).await,
+    let (form, unreadable) = read_webhook_form(body).await;
+    let result = match unreadable {
+        Some(e) => Err(e),
+        None => save(state.clone(), actor, form.clone()).await,
+    };
+    match result {
+        Ok(s) => saved(&state, parts, s.id, s.new_secret, created).await,
         Err(error) => {
             let status = error.status();
             render(&state, parts, &page, Some(Submission::WebhookRefused { form: Box::new(form), error }), status).await
         }
     }
+}
+
+/// `POST /webhooks/new`.
+pub async fn create_webhook(State(state): State<AppState>, req: Request) -> Response {
+    save_webhook_form(state, req, "/webhooks/new".into(), StatusCode::CREATED, |state, actor, form| async move {
+        webhooks::create(&state.db, &state.cipher, &actor, &form).await
+    })
+    .await
+}
+
+/// `POST /webhooks/:id/edit`.
+pub async fn update_webhook(State(state): State<AppState>, Path(id): Path<i32>, req: Request) -> Response {
+    save_webhook_form(
+        state,
+        req,
+        format!("/webhooks/{id}/edit"),
+        StatusCode::OK,
+        move |state, actor, form| async move { webhooks::update(&state.db, &state.cipher, &actor, id, &form).await },
+    )
+    .await
 }
 
 #[derive(serde::Deserialize, Default)]

@@ -465,3 +465,26 @@ async fn regenerating_an_access_token_webhook_is_refused_with_the_reason() {
     let detail = admin.get(s.url(&format!("/webhooks/{id}"))).send().await.unwrap().text().await.unwrap();
     assert!(detail.contains("••••1234") && !detail.contains("tok-abcd1234"), "token shown masked only");
 }
+
+#[tokio::test]
+async fn a_hand_edited_id_list_is_refused_by_field_and_nothing_typed_is_lost() {
+    let s = start().await;
+    let admin = s.as_role(Role::SiteAdmin).await;
+    let name = unique("odd-ids");
+    let res = admin
+        .post(s.url("/webhooks/new"))
+        .form(&[
+            ("name", name.as_str()),
+            ("url", "https://example.com/kept"),
+            ("auth_method", "HMAC"),
+            ("event_type", "InterviewLoadEvent"),
+            ("work_groups", "not-a-number"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Choose from the list."));
+    assert!(html.contains(&format!("value=\"{name}\"")) && html.contains("value=\"https://example.com/kept\""));
+}

@@ -187,8 +187,7 @@ fn WebhookFormView(
     let has_stored_token = token_hint.is_some();
     let form = RwSignal::new(initial.clone());
     let server_errors = RwSignal::new(error.as_ref().map(AppError::field_errors).unwrap_or_default());
-    let form_error =
-        RwSignal::new(error.as_ref().filter(|e| !matches!(e, AppError::Invalid(_))).map(|e| e.to_string()));
+    let form_error = RwSignal::new(error.as_ref().map(form_message));
     let touched = RwSignal::new(Vec::<&'static str>::new());
     let attempted = RwSignal::new(false);
     let issued = RwSignal::new(None::<SavedWebhook>);
@@ -228,10 +227,7 @@ fn WebhookFormView(
         Some(Ok(saved)) => navigate(&format!("/webhooks/{}", saved.id), Default::default()),
         Some(Err(e)) => {
             server_errors.set(e.field_errors());
-            form_error.set(Some(match &e {
-                AppError::Invalid(_) => "Please correct the highlighted fields.".to_string(),
-                other => other.to_string(),
-            }));
+            form_error.set(Some(form_message(&e)));
         }
         None => {}
     });
@@ -385,6 +381,14 @@ fn WebhookFormView(
             </div>
         </form>
         {move || issued.get().and_then(|s| s.new_secret.map(|secret| view! { <SecretDialog webhook_id=s.id secret/> }))}
+    }
+}
+
+/// The line above the form: a form-wide reason, or a pointer to the refused fields.
+fn form_message(e: &AppError) -> String {
+    match e {
+        AppError::Invalid(f) => f.get(field::FORM).unwrap_or("Please correct the highlighted fields.").to_string(),
+        other => other.to_string(),
     }
 }
 
