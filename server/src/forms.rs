@@ -2,6 +2,7 @@
 //! Each handler calls the same service as the matching server function, then either redirects
 //! (303) or answers with the page rendered again: errors next to fields and typed values kept.
 use crate::router::context;
+use app::components::guard::login_path;
 use app::error::AppError;
 use app::model::{field, CurrentUser, Role, Submission, WebhookForm};
 use app::routes::login::safe_next;
@@ -63,10 +64,7 @@ fn see_other(path: &str) -> Response {
 async fn admin(state: &AppState, parts: &Parts, page: &str) -> Result<CurrentUser, Response> {
     match auth::check_role(parts.extensions.get::<CurrentUser>().cloned(), Role::WEBHOOK_ADMINS) {
         Ok(u) => Ok(u),
-        Err(AppError::Unauthenticated) => {
-            let next: String = url::form_urlencoded::byte_serialize(page.as_bytes()).collect();
-            Err(see_other(&format!("/login?next={next}")))
-        }
+        Err(AppError::Unauthenticated) => Err(see_other(&login_path(page))),
         Err(e) => Err(render(state, parts.clone(), page, None, e.status()).await),
     }
 }
@@ -93,8 +91,7 @@ pub async fn login(
         Err(_) => LoginForm { username: String::new(), password: String::new(), next: None },
     };
     let next = safe_next(form.next.clone());
-    let login_page =
-        format!("/login?next={}", url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>());
+    let login_page = login_path(&next);
     let address = peer.ip().to_string();
     let refuse = |message: &str, status| {
         let submission = Submission::LoginRefused { username: form.username.clone(), message: message.to_string() };

@@ -23,21 +23,17 @@ pub fn GoTo(#[prop(into)] path: String) -> impl IntoView {
     view! { <Redirect path/> }
 }
 
+/// `/login?next=…` that returns to `here` after sign-in.
+pub fn login_path(here: &str) -> String {
+    let next: String = url::form_urlencoded::byte_serialize(here.as_bytes()).collect();
+    format!("/login?next={next}")
+}
+
 /// `/login?next=…` for the current page.
 fn login_redirect() -> String {
     let loc = use_location();
-    let here = format!(
-        "{}{}",
-        loc.pathname.get_untracked(),
-        loc.search
-            .get_untracked()
-            .split('#')
-            .next()
-            .map(|s| if s.is_empty() { String::new() } else { format!("?{s}") })
-            .unwrap_or_default()
-    );
-    let next: String = url::form_urlencoded::byte_serialize(here.as_bytes()).collect();
-    format!("/login?next={next}")
+    let (path, search) = (loc.pathname.get_untracked(), loc.search.get_untracked());
+    login_path(&if search.is_empty() { path } else { format!("{path}?{search}") })
 }
 
 /// Shows `children` only to a signed-in user with one of `roles`: others are sent to sign in

@@ -1,6 +1,6 @@
 use super::use_submission;
 use super::webhook_form::use_webhook_id;
-use crate::api::webhooks::{get_webhook, set_webhook_active, DeleteWebhook, SetWebhookActive};
+use crate::api::webhooks::{get_webhook, DeleteWebhook, SetWebhookActive};
 use crate::components::fields::hydrated;
 use crate::components::guard::{ErrorView, Guarded};
 use crate::components::secret_dialog::SecretDialog;
@@ -68,7 +68,6 @@ fn WebhookSettings(w: WebhookDetail, toggle: ServerAction<SetWebhookActive>) -> 
     let confirm_delete = RwSignal::new(false);
     let id = w.id;
     let status = if w.active { "Active" } else { "Inactive" };
-    let _ = set_webhook_active; // the action above calls it
     view! {
         <Title text=w.name.clone()/>
         <section class="page">

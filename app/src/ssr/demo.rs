@@ -47,14 +47,19 @@ pub async fn seed(db: &DatabaseConnection, cipher: &SecretCipher) -> AppResult<b
             vec![wg[0]],
             vec![tpl[0], tpl[2]],
         ),
-        demo_form(
-            "Notify HR system",
-            "https://hr.example.com/api/hookwell",
-            EventType::NewWorkItemVersionComplete,
-            "",
-            vec![wg[1]],
-            vec![tpl[1], tpl[11]],
-        ),
+        // A legacy integration that still authenticates with an access token.
+        WebhookForm {
+            auth_method: "AccessToken".into(),
+            access_token: "hr-legacy-token-7f3a".into(),
+            ..demo_form(
+                "Notify HR system",
+                "https://hr.example.com/api/hookwell",
+                EventType::NewWorkItemVersionComplete,
+                "",
+                vec![wg[1]],
+                vec![tpl[1], tpl[11]],
+            )
+        },
         demo_form(
             "Prefill customer answers",
             "https://crm.example.com/hookwell/interview-load",
@@ -96,13 +101,8 @@ pub async fn seed(db: &DatabaseConnection, cipher: &SecretCipher) -> AppResult<b
             vec![tpl[4], tpl[10]],
         ),
     ];
-    for (i, f) in hooks.iter().enumerate() {
-        let f = if i == 1 {
-            WebhookForm { auth_method: "AccessToken".into(), access_token: "hr-legacy-token-7f3a".into(), ..f.clone() }
-        } else {
-            f.clone()
-        };
-        webhooks::create(db, cipher, &actor, &f).await?;
+    for f in &hooks {
+        webhooks::create(db, cipher, &actor, f).await?;
     }
     Ok(true)
 }
