@@ -11,8 +11,10 @@ use axum::{
 
 /// Resolves the session cookie once per request and stores the user in the request's extensions,
 /// where server functions and pages find it (`app::ssr::auth::signed_in`).
+/// Built assets (`/pkg/…`: WASM, JS, CSS) are the same for everyone, so they skip the lookup.
 pub async fn resolve_session(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    if let Some(token) = auth::session_cookie(req.headers()) {
+    let is_asset = req.uri().path().starts_with("/pkg/");
+    if let Some(token) = auth::session_cookie(req.headers()).filter(|_| !is_asset) {
         match auth::resolve_session(&state.db, &token).await {
             Ok(Some(user)) => {
                 req.extensions_mut().insert::<CurrentUser>(user);
@@ -46,7 +48,7 @@ pub async fn check_origin(req: Request, next: Next) -> Response {
 
 /// The Content-Security-Policy of rendered pages: scripts only from this site or with this
 /// response's nonce, WASM allowed, no framing.
-pub fn page_csp(nonce: &str) -> String {
+fn page_csp(nonce: &str) -> String {
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
          connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
