@@ -24,6 +24,9 @@ pub enum AppError {
     /// Someone else changed the record since it was loaded.
     #[error("{0}")]
     Conflict(String),
+    /// The request body is over the size limit.
+    #[error("This is too large to send: at most {} KiB are accepted.", crate::error::MAX_FORM_BYTES / 1024)]
+    TooLarge,
     /// Too many attempts; try again later.
     #[error("Too many attempts. Wait a minute and try again.")]
     RateLimited,
@@ -44,6 +47,7 @@ impl AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Transport(_) => StatusCode::BAD_REQUEST,
@@ -93,6 +97,10 @@ impl From<sea_orm::DbErr> for AppError {
         AppError::Internal
     }
 }
+
+/// The largest form or server-function body the console accepts: the one limit, applied by
+/// the server to every console request body.
+pub const MAX_FORM_BYTES: usize = 256 * 1024;
 
 /// Result alias used by every server function.
 pub type AppResult<T> = Result<T, AppError>;

@@ -9,6 +9,7 @@ pub mod model;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod submission;
 
 use components::layout::Layout;
 use leptos::prelude::*;
@@ -69,9 +70,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=routes::home::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("login") view=routes::login::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("webhooks") view=routes::webhook_list::WebhookListPage ssr=SsrMode::Async/>
-                    <Route path=path!("webhooks/new") view=routes::webhook_form::NewWebhookPage ssr=SsrMode::Async/>
+                    <Route path=path!("webhooks/new") view=routes::webhook_new::NewWebhookPage ssr=SsrMode::Async/>
                     <Route path=path!("webhooks/:id") view=routes::webhook_detail::WebhookDetailPage ssr=SsrMode::Async/>
-                    <Route path=path!("webhooks/:id/edit") view=routes::webhook_form::EditWebhookPage ssr=SsrMode::Async/>
+                    <Route path=path!("webhooks/:id/edit") view=routes::webhook_edit::EditWebhookPage ssr=SsrMode::Async/>
                     <Route path=path!("webhooks/:id/delete") view=routes::webhook_delete::DeleteWebhookPage ssr=SsrMode::Async/>
                     <Route path=path!("work-groups") view=routes::catalog::WorkGroupsPage ssr=SsrMode::Async/>
                     <Route path=path!("templates") view=routes::catalog::TemplatesPage ssr=SsrMode::Async/>

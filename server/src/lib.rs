@@ -3,12 +3,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::ssr::{crypto, login_limiter::LoginLimiter, users, AppState};
+use app::ssr::{crypto, login_limiter::LoginLimiter, secret_binding, users, AppState};
 use sea_orm::Database;
 use tracing::warn;
 
 pub mod config;
 mod forms;
+pub mod page;
 pub mod router;
 mod security;
 
@@ -25,6 +26,11 @@ pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
         Database::connect(&config.database_url).await.map_err(|e| format!("DATABASE_URL: cannot connect ({e})"))?;
     use migration::MigratorTrait;
     migration::Migrator::up(&db, None).await.map_err(|e| format!("database migration failed: {e}"))?;
+    let cipher = crypto::SecretCipher::new(&key);
+    let rebound = secret_binding::bind_unbound_secrets(&db, &cipher).await.map_err(|e| e.to_string())?;
+    if rebound > 0 {
+        tracing::info!(rebound, "secrets sealed by an older version are now bound to their webhook");
+    }
     if let Some(password) =
         users::ensure_first_admin(&db, config.admin_password.as_deref()).await.map_err(|e| e.to_string())?
     {
@@ -33,8 +39,8 @@ pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
     }
     Ok(AppState {
         db,
-        cipher: crypto::SecretCipher::new(&key),
+        cipher,
         login_limiter: Arc::new(LoginLimiter::new(Duration::from_secs(300), 5, 30)),
-        leptos_options: router::leptos_options(config.addr),
+        leptos_options: page::leptos_options(config.addr),
     })
 }

@@ -1,5 +1,6 @@
 //! The axum router: Leptos pages and server functions, no-JavaScript form handlers, health
 //! checks, static files, and the layers every request passes through.
+use crate::page::context;
 use crate::{forms, security};
 use app::error::AppError;
 use app::ssr::AppState;
@@ -13,39 +14,13 @@ use axum::{
     routing::{get, post},
     Router,
 };
-use leptos::prelude::*;
 use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use std::net::SocketAddr;
 use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     set_header::SetResponseHeaderLayer,
     trace::{DefaultOnResponse, TraceLayer},
 };
-
-/// Where the built site (WASM, JS, CSS) is served from; `cargo leptos build` writes it.
-pub fn leptos_options(addr: SocketAddr) -> LeptosOptions {
-    LeptosOptions::builder()
-        .output_name("hookwell")
-        .site_root(std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()))
-        .site_pkg_dir("pkg")
-        .site_addr(addr)
-        .env(leptos::config::Env::PROD)
-        .build()
-}
-
-/// Context for every page render and server function: the state, and the nonce that the
-/// response's Content-Security-Policy allows (set by `security::content_security_policy`).
-pub fn context(state: AppState) -> impl Fn() + Clone + Send + Sync + 'static {
-    move || {
-        provide_context(state.clone());
-        let nonce =
-            use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<security::CspNonce>().cloned());
-        if let Some(security::CspNonce(n)) = nonce {
-            provide_context(leptos::nonce::Nonce::from_value(n));
-        }
-    }
-}
 
 /// A refused server-function call answers with its [`AppError`]'s status (401, 403, 422, …)
 /// rather than the generic 500 the server-function layer uses for every error.
@@ -84,20 +59,23 @@ pub fn build(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .route("/login", post(forms::login))
-        .route("/logout", post(forms::logout))
-        .route("/webhooks/new", post(forms::create_webhook))
-        .route("/webhooks/{id}/edit", post(forms::update_webhook))
-        .route("/webhooks/{id}/regenerate-secret", post(forms::regenerate_secret))
-        .route("/webhooks/{id}/secret-acknowledged", post(forms::secret_acknowledged))
+        .route("/login", post(forms::session::login))
+        .route("/logout", post(forms::session::logout))
+        .route("/webhooks/new", post(forms::webhook::create_webhook))
+        .route("/webhooks/{id}/edit", post(forms::webhook::update_webhook))
+        .route("/webhooks/{id}/regenerate-secret", post(forms::webhook::regenerate_secret))
+        .route("/webhooks/{id}/secret-acknowledged", post(forms::webhook::secret_acknowledged))
         .leptos_routes_with_context(&state, routes, context(state.clone()), {
             let options = options.clone();
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context(state.clone()), shell))
         .layer(middleware::from_fn(server_fn_error_status))
+        .layer(middleware::from_fn_with_state(state.clone(), forms::server_fn::answer_plain_posts))
         .layer(middleware::from_fn_with_state(state.clone(), security::resolve_session))
         .layer(middleware::from_fn(security::check_origin))
+        .layer(middleware::from_fn(security::limit_body))
+        .layer(middleware::from_fn(security::no_store))
         .layer(middleware::from_fn(security::content_security_policy))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))

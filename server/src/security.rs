@@ -1,8 +1,10 @@
 //! Request-level protections: the session lookup, the same-origin check for state-changing
 //! requests, and security headers.
+use app::error::{AppError, MAX_FORM_BYTES};
 use app::model::CurrentUser;
 use app::ssr::{auth, AppState};
 use axum::{
+    body::Body,
     extract::{Request, State},
     http::{header, HeaderValue, Method, StatusCode},
     middleware::Next,
@@ -44,6 +46,40 @@ pub async fn check_origin(req: Request, next: Next) -> Response {
         }
     }
     next.run(req).await
+}
+
+/// Refuses request bodies over [`MAX_FORM_BYTES`] with 413 and a clear message: at once when
+/// the declared length is over, else when reading passes the limit (the body is capped).
+pub async fn limit_body(req: Request, next: Next) -> Response {
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_FORM_BYTES) {
+        return too_large();
+    }
+    let (parts, body) = req.into_parts();
+    let capped = Body::new(http_body_util::Limited::new(body, MAX_FORM_BYTES));
+    let res = next.run(Request::from_parts(parts, capped)).await;
+    // A capped body that ran over surfaces as whatever the reader made of it; say what happened.
+    if res.status() == StatusCode::PAYLOAD_TOO_LARGE && res.headers().get(header::CONTENT_TYPE).is_none() {
+        return too_large();
+    }
+    res
+}
+
+fn too_large() -> Response {
+    (StatusCode::PAYLOAD_TOO_LARGE, AppError::TooLarge.to_string()).into_response()
+}
+
+/// Every page and server-function answer is `Cache-Control: no-store`: they carry what only a
+/// signed-in user may see (and, once, a secret), which Back or a shared cache must not replay.
+/// Built assets under `/pkg/` stay cacheable.
+pub async fn no_store(req: Request, next: Next) -> Response {
+    let is_asset = req.uri().path().starts_with("/pkg/");
+    let mut res = next.run(req).await;
+    if !is_asset {
+        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
 }
 
 /// The Content-Security-Policy of rendered pages: scripts only from this site or with this

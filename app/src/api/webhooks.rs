@@ -67,11 +67,12 @@ pub async fn delete_webhook(id: i32) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Issues a new HMAC secret; the old one stops working at once.
+/// Issues a new HMAC secret; the old one stops working at once. `version` is the webhook
+/// version the confirmation was shown for, so a repeated call rotates only once.
 #[server(prefix = "/rpc", endpoint = "regenerate_hmac_secret")]
-pub async fn regenerate_hmac_secret(id: i32) -> Result<String, AppError> {
+pub async fn regenerate_hmac_secret(id: i32, version: i32) -> Result<String, AppError> {
     use crate::ssr::{auth::require_role, webhooks, AppState};
     let actor = require_role(Role::WEBHOOK_ADMINS)?;
     let state = AppState::current()?;
-    webhooks::regenerate_secret(&state.db, &state.cipher, &actor, id).await
+    webhooks::regenerate_secret(&state.db, &state.cipher, &actor, id, version).await
 }

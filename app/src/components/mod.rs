@@ -1,5 +1,9 @@
 //! Reusable view pieces.
+pub mod delete_confirm;
 pub mod fields;
 pub mod guard;
 pub mod layout;
+pub mod page_data;
+pub mod regenerate_dialog;
 pub mod secret_dialog;
+pub mod webhook_form;

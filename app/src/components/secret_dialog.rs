@@ -14,10 +14,11 @@ pub fn SecretDialog(webhook_id: i32, secret: String) -> impl IntoView {
             let _ = b.focus();
         }
     });
-    let to_copy = secret.clone();
+    // The secret is read from the page, not from state: after a no-JavaScript post the
+    // hydration state carries it blanked (see `Submission::without_secrets`).
     let copy = move |_| {
-        let clipboard = window().navigator().clipboard();
-        let _ = clipboard.write_text(&to_copy);
+        let shown = document().get_element_by_id("hmac-secret").and_then(|e| e.text_content()).unwrap_or_default();
+        let _ = window().navigator().clipboard().write_text(&shown);
         set_status.set("Copied to the clipboard.".into());
     };
     view! {
@@ -29,7 +30,7 @@ pub fn SecretDialog(webhook_id: i32, secret: String) -> impl IntoView {
                     <strong>"It will not be shown again."</strong>
                 </p>
                 <div class="secret-row">
-                    <code class="secret" id="hmac-secret" data-testid="hmac-secret">{secret.clone()}</code>
+                    <code class="secret" id="hmac-secret" data-testid="hmac-secret">{secret}</code>
                     <Show when=move || ready.get()>
                         <button type="button" node_ref=copy_btn on:click=copy.clone()>"Copy"</button>
                     </Show>

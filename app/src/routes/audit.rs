@@ -1,5 +1,6 @@
 use crate::api::audit::list_audit;
-use crate::components::guard::{ErrorView, Guarded};
+use crate::components::guard::Guarded;
+use crate::components::page_data::Loaded;
 use crate::model::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -13,10 +14,7 @@ pub fn AuditPage() -> impl IntoView {
         <Guarded roles=Role::WEBHOOK_ADMINS>
             <section class="page">
                 <h1>"Audit log"</h1>
-                <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                    {move || Suspend::new(async move {
-                        match entries.await {
-                            Ok(list) => view! {
+                <Loaded resource=entries page=|list| view! {
                                 <table class="list">
                                     <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"What"</th><th scope="col">"Target"</th><th scope="col">"Detail"</th></tr></thead>
                                     <tbody>
@@ -25,11 +23,7 @@ pub fn AuditPage() -> impl IntoView {
                                         }).collect_view()}
                                     </tbody>
                                 </table>
-                            }.into_any(),
-                            Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                        }
-                    })}
-                </Suspense>
+                            }/>
             </section>
         </Guarded>
     }

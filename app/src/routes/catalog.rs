@@ -1,6 +1,7 @@
 use crate::api::catalog::{list_catalog, AddCatalogItem, DeleteCatalogItem, RenameCatalogItem};
 use crate::components::fields::action_error;
-use crate::components::guard::{ErrorView, Guarded};
+use crate::components::guard::Guarded;
+use crate::components::page_data::Loaded;
 use crate::model::{CatalogKind, Role};
 use crate::use_viewer;
 use leptos::prelude::*;
@@ -48,12 +49,9 @@ fn CatalogPage(kind: CatalogKind) -> impl IntoView {
                     <p class="field-error" role="alert" hidden=move || add_err().is_none()>{add_err}</p>
                 })}
                 <p class="field-error" role="alert" hidden=move || rename_err().is_none() && delete_err().is_none()>{rename_err} {delete_err}</p>
-                <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                    {move || {
-                        Suspend::new(async move {
-                        match items.await {
-                            Ok(list) if list.is_empty() => view! { <p class="empty">{format!("No {}s yet.", kind.noun())}</p> }.into_any(),
-                            Ok(list) => view! {
+                <Loaded resource=items page=move |list| match list {
+                            list if list.is_empty() => view! { <p class="empty">{format!("No {}s yet.", kind.noun())}</p> }.into_any(),
+                            list => view! {
                                 <table class="list">
                                     <thead><tr><th scope="col">"Key"</th><th scope="col">"Name"</th>{editable.then(|| view! { <th scope="col">"Actions"</th> })}</tr></thead>
                                     <tbody>
@@ -84,10 +82,7 @@ fn CatalogPage(kind: CatalogKind) -> impl IntoView {
                                     </tbody>
                                 </table>
                             }.into_any(),
-                            Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                        }
-                    })}}
-                </Suspense>
+                }/>
             </section>
         </Guarded>
     }

@@ -1,6 +1,6 @@
-use super::use_submission;
 use crate::components::guard::GoTo;
-use crate::model::Submission;
+use crate::submission::use_submission;
+use crate::submission::Submission;
 use crate::use_viewer;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -7,13 +7,17 @@ pub mod status;
 pub mod users;
 pub mod webhook_delete;
 pub mod webhook_detail;
-pub mod webhook_form;
+pub mod webhook_edit;
 pub mod webhook_list;
+pub mod webhook_new;
 
-use crate::model::Submission;
+pub use crate::submission::use_submission;
+
 use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
 
-/// What a no-JavaScript form post left for this page (see [`Submission`]).
-pub fn use_submission() -> Option<Submission> {
-    SharedValue::new(use_context::<Submission>).into_inner()
+/// The `:id` in the path, if it is a number.
+pub fn use_id_param() -> Memo<Option<i32>> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<i32>().ok())))
 }

@@ -1,6 +1,7 @@
 use crate::api::users::{list_users, ChangeUserRole, CreateUser, ResetUserPassword, SetUserDisabled};
 use crate::components::fields::action_error;
-use crate::components::guard::{ErrorView, Guarded};
+use crate::components::guard::Guarded;
+use crate::components::page_data::Loaded;
 use crate::model::{Role, MIN_PASSWORD_CHARS};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -49,10 +50,7 @@ fn Users() -> impl IntoView {
                 <button type="submit" class="primary">"Create user"</button>
             </ActionForm>
             <p class="field-error" role="alert" hidden=move || any_err().is_empty()>{any_err}</p>
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match users.await {
-                        Ok(list) => view! {
+            <Loaded resource=users page=move |list| view! {
                             <table class="list">
                                 <thead><tr><th scope="col">"Username"</th><th scope="col">"Role"</th><th scope="col">"Status"</th><th scope="col">"Actions"</th></tr></thead>
                                 <tbody>
@@ -85,11 +83,7 @@ fn Users() -> impl IntoView {
                                     }}).collect_view()}
                                 </tbody>
                             </table>
-                        }.into_any(),
-                        Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+                        }/>
         </section>
     }
 }

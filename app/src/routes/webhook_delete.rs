@@ -1,7 +1,8 @@
-use super::webhook_detail::DeleteConfirm;
-use super::webhook_form::use_webhook_id;
+use super::use_id_param;
 use crate::api::webhooks::get_webhook;
-use crate::components::guard::{ErrorView, Guarded};
+use crate::components::delete_confirm::DeleteConfirm;
+use crate::components::guard::Guarded;
+use crate::components::page_data::Loaded;
 use crate::error::AppError;
 use crate::model::Role;
 use leptos::prelude::*;
@@ -10,7 +11,7 @@ use leptos_meta::Title;
 /// `/webhooks/:id/delete`: the delete confirmation as a page, for browsers without JavaScript.
 #[component]
 pub fn DeleteWebhookPage() -> impl IntoView {
-    let id = use_webhook_id();
+    let id = use_id_param();
     let data = Resource::new(
         move || id.get(),
         |id| async move { get_webhook(id.ok_or_else(|| AppError::NotFound("Webhook".into()))?).await },
@@ -18,14 +19,7 @@ pub fn DeleteWebhookPage() -> impl IntoView {
     view! {
         <Title text="Delete webhook"/>
         <Guarded roles=Role::WEBHOOK_ADMINS>
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(w) => view! { <DeleteConfirm id=w.id name=w.name/> }.into_any(),
-                        Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=data page=|w| view! { <DeleteConfirm id=w.id name=w.name/> }/>
         </Guarded>
     }
 }

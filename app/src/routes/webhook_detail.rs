@@ -1,11 +1,13 @@
-use super::use_submission;
-use super::webhook_form::use_webhook_id;
-use crate::api::webhooks::{get_webhook, DeleteWebhook, SetWebhookActive};
+use super::use_id_param;
+use crate::api::webhooks::{get_webhook, SetWebhookActive};
+use crate::components::delete_confirm::DeleteConfirm;
 use crate::components::fields::hydrated;
-use crate::components::guard::{ErrorView, Guarded};
+use crate::components::guard::Guarded;
+use crate::components::page_data::Loaded;
 use crate::components::secret_dialog::SecretDialog;
 use crate::error::AppError;
-use crate::model::{AuthMethod, CatalogItem, Role, Submission, WebhookDetail};
+use crate::model::{AuthMethod, CatalogItem, Role, WebhookDetail};
+use crate::submission::{use_submission, Submission};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -17,7 +19,7 @@ pub fn WebhookDetailPage() -> impl IntoView {
 
 #[component]
 fn WebhookDetailView() -> impl IntoView {
-    let id = use_webhook_id();
+    let id = use_id_param();
     let toggle = ServerAction::<SetWebhookActive>::new();
     let data = Resource::new(
         move || (id.get(), toggle.version().get()),
@@ -30,27 +32,20 @@ fn WebhookDetailView() -> impl IntoView {
         _ => None,
     };
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || {
-                let issued = issued.clone();
-                Suspend::new(async move {
-                    match data.await {
-                        Ok(w) => view! {
-                            {unacknowledged.then(|| view! {
-                                <p class="form-error" role="alert">
-                                    "You continued without confirming that you copied the HMAC secret, and it cannot be shown again. "
-                                    "If you did not copy it, use Regenerate HMAC secret on the "
-                                    <a href=format!("/webhooks/{}/edit", w.id)>"edit page"</a> "."
-                                </p>
-                            })}
-                            <WebhookSettings w=w toggle=toggle/>
-                            {issued.map(|(webhook_id, secret)| view! { <SecretDialog webhook_id secret/> })}
-                        }.into_any(),
-                        Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+        <Loaded resource=data page=move |w| {
+            let id = w.id;
+            view! {
+                {unacknowledged.then(|| view! {
+                    <p class="form-error" role="alert">
+                        "You continued without confirming that you copied the HMAC secret, and it cannot be shown again. "
+                        "If you did not copy it, use Regenerate HMAC secret on the "
+                        <a href=format!("/webhooks/{id}/edit")>"edit page"</a> "."
+                    </p>
+                })}
+                <WebhookSettings w toggle/>
+                {issued.clone().map(|(webhook_id, secret)| view! { <SecretDialog webhook_id secret/> })}
+            }
+        }/>
     }
 }
 
@@ -105,28 +100,5 @@ fn WebhookSettings(w: WebhookDetail, toggle: ServerAction<SetWebhookActive>) -> 
                 <DeleteConfirm id=id name=w.name.clone() on_cancel=Callback::new(move |_| confirm_delete.set(false))/>
             </Show>
         </section>
-    }
-}
-
-/// The delete confirmation, in-page (with JavaScript) or as `/webhooks/:id/delete` (without).
-#[component]
-pub fn DeleteConfirm(id: i32, name: String, #[prop(optional)] on_cancel: Option<Callback<()>>) -> impl IntoView {
-    let delete = ServerAction::<DeleteWebhook>::new();
-    view! {
-        <div class="dialog-backdrop">
-            <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="delete-title" aria-describedby="delete-text">
-                <h2 id="delete-title">{format!("Delete webhook “{name}”?")}</h2>
-                <p id="delete-text">"The webhook and its work group and template links are removed and it sends nothing more. Its history stays in the audit log."</p>
-                <ActionForm action=delete>
-                    <input type="hidden" name="id" value=id.to_string()/>
-                    <div class="actions">
-                        <button type="submit" class="danger">"Delete"</button>
-                        <a class="button" href=format!("/webhooks/{id}")
-                            on:click=move |ev| if let Some(cb) = on_cancel { ev.prevent_default(); cb.run(()); }>"Cancel"</a>
-                    </div>
-                </ActionForm>
-                {move || delete.value().get().and_then(|r| r.err()).map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
-            </div>
-        </div>
     }
 }

@@ -1,5 +1,6 @@
 use crate::api::webhooks::list_webhooks;
-use crate::components::guard::{ErrorView, Guarded};
+use crate::components::guard::Guarded;
+use crate::components::page_data::Loaded;
 use crate::model::{AuthMethod, EventType, Role, WebhookPage, WebhookQuery, WebhookSort};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -59,14 +60,7 @@ fn WebhookList() -> impl IntoView {
                 <a class="button primary" href="/webhooks/new">"Create new webhook"</a>
             </div>
             <Filters query=query/>
-            <Suspense fallback=|| view! { <p class="muted">"Loading webhooks…"</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(page) => view! { <WebhookTable page=page query=query.get_untracked()/> }.into_any(),
-                        Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=data page=move |page| view! { <WebhookTable page query=query.get_untracked()/> }/>
         </section>
     }
 }

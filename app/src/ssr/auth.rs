@@ -46,11 +46,11 @@ pub async fn authenticate(db: &DatabaseConnection, username: &str, password: &st
     if !verify_password(&u.password_hash, password) || u.disabled {
         return Ok(None);
     }
-    Ok(to_current(u))
+    Ok(Some(to_current(u)))
 }
 
-fn to_current(u: user::Model) -> Option<CurrentUser> {
-    Some(CurrentUser { id: u.id, role: Role::parse(&u.role)?, username: u.username })
+fn to_current(u: user::Model) -> CurrentUser {
+    CurrentUser { id: u.id, role: u.role, username: u.username }
 }
 
 /// Starts a session and returns the cookie value (only its hash is stored).
@@ -72,7 +72,7 @@ pub async fn start_session(db: &DatabaseConnection, user_id: i32) -> AppResult<S
 pub async fn resolve_session(db: &DatabaseConnection, token: &str) -> AppResult<Option<CurrentUser>> {
     let found = session::Entity::find_by_id(sha256_hex(token)).find_also_related(user::Entity).one(db).await?;
     Ok(match found {
-        Some((s, Some(u))) if s.expires_at > Utc::now() && !u.disabled => to_current(u),
+        Some((s, Some(u))) if s.expires_at > Utc::now() && !u.disabled => Some(to_current(u)),
         _ => None,
     })
 }
@@ -83,9 +83,15 @@ pub async fn end_session(db: &DatabaseConnection, token: &str) -> AppResult<()> 
     Ok(())
 }
 
-/// Ends every session of a user (disabled account, password reset).
-pub async fn end_all_sessions(db: &impl ConnectionTrait, user_id: i32) -> AppResult<()> {
-    session::Entity::delete_many().filter(session::Column::UserId.eq(user_id)).exec(db).await?;
+/// Ends every session of a user except the one making this request, if it is theirs
+/// (role change, disabled account, password reset).
+pub async fn end_other_sessions(db: &impl ConnectionTrait, user_id: i32) -> AppResult<()> {
+    let mut doomed = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id));
+    let current = use_context::<http::request::Parts>().and_then(|p| session_cookie(&p.headers));
+    if let Some(token) = current {
+        doomed = doomed.filter(session::Column::TokenHash.ne(sha256_hex(&token)));
+    }
+    doomed.exec(db).await?;
     Ok(())
 }
 

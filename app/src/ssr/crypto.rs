@@ -1,13 +1,34 @@
 //! Secrets at rest: sealed with XChaCha20-Poly1305 under the master key.
 use base64::{engine::general_purpose::STANDARD, Engine as _};
 use chacha20poly1305::{
-    aead::{Aead, AeadCore, KeyInit, OsRng},
+    aead::{Aead, AeadCore, KeyInit, OsRng, Payload},
     XChaCha20Poly1305, XNonce,
 };
 use rand::RngCore;
 use std::{path::Path, sync::Arc};
 
 const NONCE_LEN: usize = 24;
+/// Marks a value sealed with associated data (see [`Binding`]); older values have no prefix.
+const BOUND_PREFIX: &[u8] = b"hw1";
+
+/// What a sealed secret belongs to. It is the AEAD associated data, so a sealed value copied
+/// to another row, or into another column of the same row, no longer opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Binding {
+    /// A webhook's HMAC secret.
+    HmacSecret { webhook_id: i32 },
+    /// A webhook's access token.
+    AccessToken { webhook_id: i32 },
+}
+
+impl Binding {
+    fn associated_data(self) -> String {
+        match self {
+            Binding::HmacSecret { webhook_id } => format!("hookwell/webhook/{webhook_id}/hmac_secret"),
+            Binding::AccessToken { webhook_id } => format!("hookwell/webhook/{webhook_id}/access_token"),
+        }
+    }
+}
 
 /// Seals and opens secrets with the master key.
 #[derive(Clone)]
@@ -18,18 +39,36 @@ impl SecretCipher {
         SecretCipher(Arc::new(XChaCha20Poly1305::new(key.into())))
     }
 
-    /// nonce ‖ ciphertext+tag.
-    pub fn seal(&self, plaintext: &str) -> Vec<u8> {
+    /// `hw1` ‖ nonce ‖ ciphertext+tag, bound to `binding`.
+    pub fn seal(&self, plaintext: &str, binding: Binding) -> Vec<u8> {
         let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
-        let mut out = nonce.to_vec();
+        let aad = binding.associated_data();
+        let mut out = BOUND_PREFIX.to_vec();
+        out.extend_from_slice(&nonce);
         // Encryption with a fresh nonce and an in-memory buffer cannot fail.
-        out.extend(self.0.encrypt(&nonce, plaintext.as_bytes()).expect("encrypt"));
+        out.extend(
+            self.0.encrypt(&nonce, Payload { msg: plaintext.as_bytes(), aad: aad.as_bytes() }).expect("encrypt"),
+        );
         out
     }
 
-    /// Opens what [`seal`](Self::seal) produced; `None` when the key is wrong or bytes damaged.
-    pub fn open(&self, sealed: &[u8]) -> Option<String> {
-        if sealed.len() < NONCE_LEN {
+    /// Opens what [`seal`](Self::seal) produced for the same `binding`; `None` when the key is
+    /// wrong, the bytes are damaged or they were sealed for another row or purpose.
+    pub fn open(&self, sealed: &[u8], binding: Binding) -> Option<String> {
+        let rest = sealed.strip_prefix(BOUND_PREFIX)?;
+        if rest.len() < NONCE_LEN {
+            return None;
+        }
+        let (nonce, ct) = rest.split_at(NONCE_LEN);
+        let aad = binding.associated_data();
+        let plain = self.0.decrypt(XNonce::from_slice(nonce), Payload { msg: ct, aad: aad.as_bytes() }).ok()?;
+        String::from_utf8(plain).ok()
+    }
+
+    /// Opens a value sealed before secrets were bound to their row (no prefix, no associated
+    /// data), so that start-up can seal it again bound ([`super::secret_binding`]).
+    pub fn open_unbound(&self, sealed: &[u8]) -> Option<String> {
+        if sealed.starts_with(BOUND_PREFIX) || sealed.len() < NONCE_LEN {
             return None;
         }
         let (nonce, ct) = sealed.split_at(NONCE_LEN);
@@ -97,13 +136,34 @@ pub fn sha256_hex(s: &str) -> String {
 mod tests {
     use super::*;
 
+    const HOOK_1: Binding = Binding::HmacSecret { webhook_id: 1 };
+
     #[test]
     fn sealed_secret_opens_with_the_same_key_only() {
         let a = SecretCipher::new(&[7; 32]);
-        let sealed = a.seal("whsec_abc");
-        assert_eq!(a.open(&sealed).as_deref(), Some("whsec_abc"));
+        let sealed = a.seal("whsec_abc", HOOK_1);
+        assert_eq!(a.open(&sealed, HOOK_1).as_deref(), Some("whsec_abc"));
         assert!(!sealed.windows(9).any(|w| w == b"whsec_abc"));
-        assert_eq!(SecretCipher::new(&[8; 32]).open(&sealed), None);
+        assert_eq!(SecretCipher::new(&[8; 32]).open(&sealed, HOOK_1), None);
+    }
+
+    #[test]
+    fn a_sealed_value_moved_to_another_row_or_purpose_does_not_open() {
+        let c = SecretCipher::new(&[7; 32]);
+        let sealed = c.seal("whsec_abc", HOOK_1);
+        assert_eq!(c.open(&sealed, Binding::HmacSecret { webhook_id: 2 }), None);
+        assert_eq!(c.open(&sealed, Binding::AccessToken { webhook_id: 1 }), None);
+    }
+
+    #[test]
+    fn an_unbound_legacy_value_opens_only_through_open_unbound() {
+        let c = SecretCipher::new(&[7; 32]);
+        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
+        let mut legacy = nonce.to_vec();
+        legacy.extend(c.0.encrypt(&nonce, b"tok".as_slice()).unwrap());
+        assert_eq!(c.open(&legacy, HOOK_1), None);
+        assert_eq!(c.open_unbound(&legacy).as_deref(), Some("tok"));
+        assert_eq!(c.open_unbound(&c.seal("tok", HOOK_1)), None);
     }
 
     #[test]

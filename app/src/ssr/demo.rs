@@ -50,7 +50,7 @@ pub async fn seed(db: &DatabaseConnection, cipher: &SecretCipher) -> AppResult<b
         // A legacy integration that still authenticates with an access token.
         WebhookForm {
             auth_method: "AccessToken".into(),
-            access_token: "hr-legacy-token-7f3a".into(),
+            access_token: "hr-legacy-token-7f3a9c2e".into(),
             ..demo_form(
                 "Notify HR system",
                 "https://hr.example.com/api/hookwell",
@@ -120,8 +120,8 @@ fn demo_form(
         url: url.into(),
         event_type: event.as_str().into(),
         event_name: event_name.into(),
-        work_groups,
-        templates,
+        work_groups: work_groups.iter().map(i32::to_string).collect(),
+        templates: templates.iter().map(i32::to_string).collect(),
         ..WebhookForm::new_defaults()
     }
 }

@@ -23,7 +23,7 @@ async fn insert(db: &impl ConnectionTrait, username: &str, password: &str, role:
     Ok(user::ActiveModel {
         username: Set(username.to_string()),
         password_hash: Set(auth::hash_password(password)),
-        role: Set(role.as_str().to_string()),
+        role: Set(role),
         disabled: Set(false),
         created_at: Set(Utc::now()),
         ..Default::default()
@@ -37,9 +37,7 @@ pub async fn list(db: &DatabaseConnection) -> AppResult<Vec<UserRow>> {
     let rows = user::Entity::find().order_by_asc(user::Column::Username).all(db).await?;
     Ok(rows
         .into_iter()
-        .filter_map(|u| {
-            Some(UserRow { id: u.id, role: Role::parse(&u.role)?, username: u.username, disabled: u.disabled })
-        })
+        .map(|u| UserRow { id: u.id, role: u.role, username: u.username, disabled: u.disabled })
         .collect())
 }
 
@@ -72,7 +70,8 @@ async fn find(db: &impl ConnectionTrait, id: i32) -> AppResult<user::Model> {
     user::Entity::find_by_id(id).one(db).await?.ok_or_else(|| AppError::NotFound("User".into()))
 }
 
-/// Changes a user's role. A Site Administrator cannot demote themself (no lock-out).
+/// Changes a user's role and ends their other sessions. A Site Administrator cannot demote
+/// themself (no lock-out).
 pub async fn change_role(db: &DatabaseConnection, actor: &CurrentUser, id: i32, role: &str) -> AppResult<()> {
     let role = Role::parse(role).ok_or_else(|| AppError::invalid("role", "Choose one of the five roles."))?;
     if id == actor.id && role != Role::SiteAdmin {
@@ -81,10 +80,19 @@ pub async fn change_role(db: &DatabaseConnection, actor: &CurrentUser, id: i32, 
     let txn = db.begin().await?;
     let u = find(&txn, id).await?;
     let mut m: user::ActiveModel = u.clone().into();
-    m.role = Set(role.as_str().to_string());
+    m.role = Set(role);
     m.update(&txn).await?;
-    audit::record(&txn, &actor.username, "user.change_role", target(&u), format!("{} → {}", u.role, role.as_str()))
-        .await?;
+    if u.role != role {
+        auth::end_other_sessions(&txn, id).await?;
+    }
+    audit::record(
+        &txn,
+        &actor.username,
+        "user.change_role",
+        target(&u),
+        format!("{} → {}", u.role.as_str(), role.as_str()),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -100,14 +108,14 @@ pub async fn set_disabled(db: &DatabaseConnection, actor: &CurrentUser, id: i32,
     m.disabled = Set(disabled);
     m.update(&txn).await?;
     if disabled {
-        auth::end_all_sessions(&txn, id).await?;
+        auth::end_other_sessions(&txn, id).await?;
     }
     audit::record(&txn, &actor.username, if disabled { "user.disable" } else { "user.enable" }, target(&u), "").await?;
     txn.commit().await?;
     Ok(())
 }
 
-/// Sets a new password and signs the user out everywhere.
+/// Sets a new password and signs the user out everywhere else.
 pub async fn reset_password(db: &DatabaseConnection, actor: &CurrentUser, id: i32, password: &str) -> AppResult<()> {
     validate_password(password).map_err(|m| AppError::invalid("password", m))?;
     let txn = db.begin().await?;
@@ -115,7 +123,7 @@ pub async fn reset_password(db: &DatabaseConnection, actor: &CurrentUser, id: i3
     let mut m: user::ActiveModel = u.clone().into();
     m.password_hash = Set(auth::hash_password(password));
     m.update(&txn).await?;
-    auth::end_all_sessions(&txn, id).await?;
+    auth::end_other_sessions(&txn, id).await?;
     audit::record(&txn, &actor.username, "user.reset_password", target(&u), "").await?;
     txn.commit().await?;
     Ok(())

@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub username: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: crate::model::Role,
     pub disabled: bool,
     pub created_at: DateTimeUtc,
 }

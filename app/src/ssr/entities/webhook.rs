@@ -8,8 +8,8 @@ pub struct Model {
     #[sea_orm(unique)]
     pub name: String,
     pub url: String,
-    pub auth_method: String,
-    pub event_type: String,
+    pub auth_method: crate::model::AuthMethod,
+    pub event_type: crate::model::EventType,
     pub event_name: Option<String>,
     pub active: bool,
     pub accept_untrusted_ssl: bool,

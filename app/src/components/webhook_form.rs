@@ -1,179 +1,17 @@
-use super::use_submission;
-use crate::api::webhooks::{create_webhook, get_webhook, regenerate_hmac_secret, update_webhook, webhook_form_options};
+//! The create / edit webhook form, shared by `/webhooks/new` and `/webhooks/:id/edit`.
+use crate::api::webhooks::{create_webhook, update_webhook};
 use crate::components::fields::{aria_invalid, described_by, hydrated, FieldError};
-use crate::components::guard::{ErrorView, Guarded};
 use crate::components::secret_dialog::SecretDialog;
 use crate::error::AppError;
-use crate::model::{
-    field, is_plain_http, AuthMethod, CatalogItem, EventType, FieldErrors, Role, SavedWebhook, Submission,
-    WebhookDetail, WebhookForm,
-};
+use crate::model::{field, is_plain_http, AuthMethod, CatalogItem, EventType, FieldErrors, SavedWebhook, WebhookForm};
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
-
-/// The webhook id in the path, if it is a number.
-pub fn use_webhook_id() -> Memo<Option<i32>> {
-    let params = use_params_map();
-    Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<i32>().ok())))
-}
-
-/// `/webhooks/new`.
-#[component]
-pub fn NewWebhookPage() -> impl IntoView {
-    view! {
-        <Title text="Create new webhook"/>
-        <Guarded roles=Role::WEBHOOK_ADMINS><NewWebhook/></Guarded>
-    }
-}
-
-#[component]
-fn NewWebhook() -> impl IntoView {
-    let submitted = use_submission();
-    let options = Resource::new(|| (), |_| webhook_form_options());
-    view! {
-        <section class="page">
-            <h1>"Create new webhook"</h1>
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || {
-                    let submitted = submitted.clone();
-                    Suspend::new(async move {
-                        match options.await {
-                            Ok((work_groups, templates)) => {
-                                let (initial, error) = match submitted {
-                                    Some(Submission::WebhookRefused { form, error }) => (*form, Some(error)),
-                                    _ => (WebhookForm::new_defaults(), None),
-                                };
-                                view! { <WebhookFormView edit=None initial error work_groups templates/> }.into_any()
-                            }
-                            Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                        }
-                    })
-                }}
-            </Suspense>
-        </section>
-    }
-}
-
-/// `/webhooks/:id/edit`.
-#[component]
-pub fn EditWebhookPage() -> impl IntoView {
-    view! {
-        <Title text="Edit webhook"/>
-        <Guarded roles=Role::WEBHOOK_ADMINS><EditWebhook/></Guarded>
-    }
-}
-
-#[component]
-fn EditWebhook() -> impl IntoView {
-    let id = use_webhook_id();
-    let submitted = use_submission();
-    let data = Resource::new(
-        move || id.get(),
-        |id| async move {
-            let id = id.ok_or_else(|| AppError::NotFound("Webhook".into()))?;
-            let (detail, options) = (get_webhook(id).await?, webhook_form_options().await?);
-            Ok::<_, AppError>((detail, options))
-        },
-    );
-    view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || {
-                let submitted = submitted.clone();
-                Suspend::new(async move {
-                    match data.await {
-                        Ok((detail, (work_groups, templates))) => view! { <EditWebhookView detail work_groups templates submitted/> }.into_any(),
-                        Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
-}
-
-#[component]
-fn EditWebhookView(
-    detail: WebhookDetail,
-    work_groups: Vec<CatalogItem>,
-    templates: Vec<CatalogItem>,
-    submitted: Option<Submission>,
-) -> impl IntoView {
-    let id = detail.id;
-    let (initial, error) = match submitted.clone() {
-        Some(Submission::WebhookRefused { form, error }) => (*form, Some(error)),
-        _ => (detail.to_form(), None),
-    };
-    let issued = RwSignal::new(match submitted.clone() {
-        Some(Submission::SecretIssued { secret, .. }) => Some(secret),
-        _ => None,
-    });
-    let confirming = RwSignal::new(matches!(submitted, Some(Submission::ConfirmRegenerate)));
-    let regen_error = RwSignal::new(match &submitted {
-        Some(Submission::RegenerateRefused(message)) => Some(message.clone()),
-        _ => None,
-    });
-    let regenerate = Action::new(move |_: &()| regenerate_hmac_secret(id));
-    Effect::new(move |_| match regenerate.value().get() {
-        Some(Ok(secret)) => {
-            confirming.set(false);
-            issued.set(Some(secret));
-        }
-        Some(Err(e)) => {
-            confirming.set(false);
-            regen_error.set(Some(e.message()));
-        }
-        None => {}
-    });
-    let is_hmac = detail.auth_method == AuthMethod::Hmac;
-    let name = detail.name.clone();
-    view! {
-        <section class="page">
-            <p class="crumbs"><a href="/webhooks">"Webhooks"</a> " › " <a href=format!("/webhooks/{id}")>{detail.name.clone()}</a></p>
-            <h1>"Edit webhook"</h1>
-            <WebhookFormView
-                edit=Some((id, detail.access_token_hint.clone()))
-                initial
-                error
-                work_groups
-                templates
-            />
-            <Show when=move || is_hmac>
-                <section class="danger-zone" aria-labelledby="secret-heading">
-                    <h2 id="secret-heading">"HMAC secret"</h2>
-                    <p>"The secret was shown once when it was issued. If it is lost or exposed, issue a new one; the current secret stops working immediately."</p>
-                    <form method="post" action=format!("/webhooks/{id}/regenerate-secret")
-                        on:submit=move |ev| { ev.prevent_default(); confirming.set(true); }>
-                        <button type="submit">"Regenerate HMAC secret"</button>
-                    </form>
-                </section>
-            </Show>
-            <p class="form-error" role="alert" hidden=move || regen_error.get().is_none()>{move || regen_error.get().unwrap_or_default()}</p>
-            <Show when=move || confirming.get()>
-                <div class="dialog-backdrop">
-                    <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="regen-title" aria-describedby="regen-text">
-                        <h2 id="regen-title">"Regenerate HMAC secret?"</h2>
-                        <p id="regen-text">{format!("“{name}” gets a new secret, shown once. The current secret stops working immediately, so update your application right away.")}</p>
-                        <form method="post" action=format!("/webhooks/{id}/regenerate-secret")
-                            on:submit=move |ev| { ev.prevent_default(); regenerate.dispatch(()); }>
-                            <input type="hidden" name="confirm" value="yes"/>
-                            <div class="actions">
-                                <button type="submit" class="danger">"Regenerate HMAC secret"</button>
-                                <a class="button" href=format!("/webhooks/{id}/edit") on:click=move |ev| { ev.prevent_default(); confirming.set(false); }>"Cancel"</a>
-                            </div>
-                        </form>
-                    </div>
-                </div>
-            </Show>
-            {move || issued.get().map(|secret| view! { <SecretDialog webhook_id=id secret/> })}
-        </section>
-    }
-}
+use leptos_router::hooks::use_navigate;
 
 /// The create / edit form. Without JavaScript it posts to the page's own URL and the server
 /// answers with the page again (errors, typed values kept) or the next page. With JavaScript
 /// it validates as you type, shows only the fields that apply and saves through a server function.
 #[component]
-fn WebhookFormView(
+pub fn WebhookFormView(
     /// `(id, access token hint)` when editing.
     edit: Option<(i32, Option<String>)>,
     initial: WebhookForm,
@@ -268,19 +106,19 @@ fn WebhookFormView(
     view! {
         <form method="post" action=action_url class="webhook-form" novalidate on:submit=on_submit>
             <p class="form-error" role="alert" hidden=move || form_error.get().is_none()>{move || form_error.get().unwrap_or_default()}</p>
-            {initial.version.map(|v| view! { <input type="hidden" name="version" value=v.to_string()/> })}
+            {(!initial.version.is_empty()).then(|| view! { <input type="hidden" name=field::VERSION value=initial.version.clone()/> })}
 
             <div class="field">
-                <label for="name">"Name"</label>
-                <input id="name" name="name" maxlength="200" aria-required="true" value=initial.name.clone()
+                <label for=field::NAME>"Name"</label>
+                <input id=field::NAME name=field::NAME maxlength="200" aria-required="true" value=initial.name.clone()
                     aria-invalid=aria_invalid(m_name) aria-describedby=described_by(field::NAME, m_name, None)
                     on:input=move |ev| { let v = event_target_value(&ev); edit_field(field::NAME, Box::new(move |f| f.name = v.clone())) }/>
                 <FieldError field=field::NAME message=m_name/>
             </div>
 
             <div class="field">
-                <label for="url">"URL"</label>
-                <input id="url" name="url" type="url" inputmode="url" aria-required="true" placeholder="https://example.com/hooks" value=initial.url.clone()
+                <label for=field::URL>"URL"</label>
+                <input id=field::URL name=field::URL type="url" inputmode="url" aria-required="true" placeholder="https://example.com/hooks" value=initial.url.clone()
                     aria-invalid=aria_invalid(m_url) aria-describedby=described_by(field::URL, m_url, Some("url-warning"))
                     on:input=move |ev| { let v = event_target_value(&ev); edit_field(field::URL, Box::new(move |f| f.url = v.clone())) }/>
                 <p class="hint warning" id="url-warning" hidden=move || !plain_http()>
@@ -290,8 +128,8 @@ fn WebhookFormView(
             </div>
 
             <div class="field">
-                <label for="auth_method">"Authentication Method"</label>
-                <select id="auth_method" name="auth_method"
+                <label for=field::AUTH_METHOD>"Authentication Method"</label>
+                <select id=field::AUTH_METHOD name=field::AUTH_METHOD
                     aria-invalid=aria_invalid(m_auth) aria-describedby=described_by(field::AUTH_METHOD, m_auth, None)
                     on:change=move |ev| { let v = event_target_value(&ev); edit_field(field::AUTH_METHOD, Box::new(move |f| f.auth_method = v.clone())) }>
                     {[AuthMethod::Hmac, AuthMethod::AccessToken].into_iter().map(|a| view! {
@@ -302,8 +140,8 @@ fn WebhookFormView(
             </div>
 
             <div class="field" hidden=move || ready.get() && auth.get() != Some(AuthMethod::AccessToken)>
-                <label for="access_token">"Access token"</label>
-                <input id="access_token" name="access_token" type="password" autocomplete="off"
+                <label for=field::ACCESS_TOKEN>"Access token"</label>
+                <input id=field::ACCESS_TOKEN name=field::ACCESS_TOKEN type="password" autocomplete="off"
                     placeholder=token_hint.clone().map(|h| format!("Stored: {h} — leave blank to keep it"))
                     aria-invalid=aria_invalid(m_token) aria-describedby=described_by(field::ACCESS_TOKEN, m_token, Some("access_token-hint"))
                     on:input=move |ev| { let v = event_target_value(&ev); edit_field(field::ACCESS_TOKEN, Box::new(move |f| f.access_token = v.clone())) }/>
@@ -315,8 +153,8 @@ fn WebhookFormView(
             </div>
 
             <div class="field">
-                <label for="event_type">"Event type"</label>
-                <select id="event_type" name="event_type"
+                <label for=field::EVENT_TYPE>"Event type"</label>
+                <select id=field::EVENT_TYPE name=field::EVENT_TYPE
                     aria-invalid=aria_invalid(m_event) aria-describedby=described_by(field::EVENT_TYPE, m_event, None)
                     on:change=move |ev| { let v = event_target_value(&ev); edit_field(field::EVENT_TYPE, Box::new(move |f| f.event_type = v.clone())) }>
                     {EventType::ALL.into_iter().map(|e| view! {
@@ -327,8 +165,8 @@ fn WebhookFormView(
             </div>
 
             <div class="field" hidden=move || !shows(EventType::has_event_name)()>
-                <label for="event_name">"Interview Event Name"</label>
-                <input id="event_name" name="event_name" maxlength="100" value=initial.event_name.clone()
+                <label for=field::EVENT_NAME>"Interview Event Name"</label>
+                <input id=field::EVENT_NAME name=field::EVENT_NAME maxlength="100" value=initial.event_name.clone()
                     aria-required=move || event_type.get().is_some_and(EventType::has_event_name).then_some("true")
                     aria-invalid=aria_invalid(m_event_name) aria-describedby=described_by(field::EVENT_NAME, m_event_name, Some("event_name-hint"))
                     on:input=move |ev| { let v = event_target_value(&ev); edit_field(field::EVENT_NAME, Box::new(move |f| f.event_name = v.clone())) }/>
@@ -338,8 +176,8 @@ fn WebhookFormView(
 
             <div class="field">
                 <label class="check">
-                    <input type="checkbox" name="active" value="on" checked=initial.active.is_some()
-                        on:change=move |ev| { let on = event_target_checked(&ev); edit_field("active", Box::new(move |f| f.active = on.then(|| "on".into()))) }/>
+                    <input type="checkbox" name=field::ACTIVE value="on" checked=initial.active.is_some()
+                        on:change=move |ev| { let on = event_target_checked(&ev); edit_field(field::ACTIVE, Box::new(move |f| f.active = on.then(|| "on".into()))) }/>
                     "Webhook active"
                 </label>
                 <p class="hint">"Inactive webhooks send nothing."</p>
@@ -348,13 +186,13 @@ fn WebhookFormView(
             <fieldset class="field">
                 <legend>"Accepts untrusted SSL certificates"</legend>
                 <label class="check">
-                    <input type="radio" name="ssl" value="block" checked=initial.ssl != "accept"
-                        on:change=move |_| edit_field("ssl", Box::new(|f| f.ssl = "block".into()))/>
+                    <input type="radio" name=field::SSL value="block" checked=initial.ssl != "accept"
+                        on:change=move |_| edit_field(field::SSL, Box::new(|f| f.ssl = "block".into()))/>
                     "Block untrusted SSL"
                 </label>
                 <label class="check">
-                    <input type="radio" name="ssl" value="accept" checked=initial.ssl == "accept"
-                        on:change=move |_| edit_field("ssl", Box::new(|f| f.ssl = "accept".into()))/>
+                    <input type="radio" name=field::SSL value="accept" checked=initial.ssl == "accept"
+                        on:change=move |_| edit_field(field::SSL, Box::new(|f| f.ssl = "accept".into()))/>
                     "Accept untrusted SSL"
                 </label>
             </fieldset>
@@ -392,7 +230,8 @@ fn form_message(e: &AppError) -> String {
     }
 }
 
-fn toggle(list: &mut Vec<i32>, id: i32, on: bool) {
+fn toggle(list: &mut Vec<String>, id: i32, on: bool) {
+    let id = id.to_string();
     list.retain(|x| *x != id);
     if on {
         list.push(id);
@@ -404,7 +243,7 @@ fn toggle(list: &mut Vec<i32>, id: i32, on: bool) {
 fn CatalogChecks(
     name: &'static str,
     items: Vec<CatalogItem>,
-    chosen: Vec<i32>,
+    chosen: Vec<String>,
     on_toggle: impl Fn(i32, bool) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     if items.is_empty() {
@@ -416,7 +255,7 @@ fn CatalogChecks(
                 let id = item.id;
                 view! {
                     <label class="check">
-                        <input type="checkbox" name=name value=id.to_string() checked=chosen.contains(&id)
+                        <input type="checkbox" name=name value=id.to_string() checked=chosen.contains(&id.to_string())
                             on:change=move |ev| on_toggle(id, event_target_checked(&ev))/>
                         {item.name}
                     </label>

@@ -1,0 +1,26 @@
+//! Delete confirmations: in the page with JavaScript, as their own page without.
+use crate::api::webhooks::DeleteWebhook;
+use leptos::prelude::*;
+
+/// The delete confirmation, in-page (with JavaScript) or as `/webhooks/:id/delete` (without).
+#[component]
+pub fn DeleteConfirm(id: i32, name: String, #[prop(optional)] on_cancel: Option<Callback<()>>) -> impl IntoView {
+    let delete = ServerAction::<DeleteWebhook>::new();
+    view! {
+        <div class="dialog-backdrop">
+            <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="delete-title" aria-describedby="delete-text">
+                <h2 id="delete-title">{format!("Delete webhook “{name}”?")}</h2>
+                <p id="delete-text">"The webhook and its work group and template links are removed and it sends nothing more. Its history stays in the audit log."</p>
+                <ActionForm action=delete>
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <div class="actions">
+                        <button type="submit" class="danger">"Delete"</button>
+                        <a class="button" href=format!("/webhooks/{id}")
+                            on:click=move |ev| if let Some(cb) = on_cancel { ev.prevent_default(); cb.run(()); }>"Cancel"</a>
+                    </div>
+                </ActionForm>
+                {move || delete.value().get().and_then(|r| r.err()).map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+            </div>
+        </div>
+    }
+}

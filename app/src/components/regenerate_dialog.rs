@@ -1,0 +1,62 @@
+//! `Regenerate HMAC secret` on the edit page: asks first, then shows the new secret once.
+use crate::api::webhooks::regenerate_hmac_secret;
+use crate::components::secret_dialog::SecretDialog;
+use crate::submission::Submission;
+use leptos::prelude::*;
+
+/// The "HMAC secret" section of the edit page. Without JavaScript the two forms post to
+/// `/webhooks/:id/regenerate-secret` (first to ask, then with `confirm=yes`); with it the same
+/// confirmation opens in the page. The confirmation carries the webhook's `version`, so a form
+/// that is posted twice (a reload, a double click) rotates the secret only once.
+#[component]
+pub fn RegenerateSecret(id: i32, name: String, version: i32, submitted: Option<Submission>) -> impl IntoView {
+    let issued = RwSignal::new(match &submitted {
+        Some(Submission::SecretIssued { secret, .. }) => Some(secret.clone()),
+        _ => None,
+    });
+    let confirming = RwSignal::new(matches!(submitted, Some(Submission::ConfirmRegenerate)));
+    let refused = RwSignal::new(match &submitted {
+        Some(Submission::RegenerateRefused(message)) => Some(message.clone()),
+        _ => None,
+    });
+    let regenerate = Action::new(move |_: &()| regenerate_hmac_secret(id, version));
+    Effect::new(move |_| match regenerate.value().get() {
+        Some(Ok(secret)) => {
+            confirming.set(false);
+            issued.set(Some(secret));
+        }
+        Some(Err(e)) => {
+            confirming.set(false);
+            refused.set(Some(e.message()));
+        }
+        None => {}
+    });
+    let action = format!("/webhooks/{id}/regenerate-secret");
+    view! {
+        <section class="danger-zone" aria-labelledby="secret-heading">
+            <h2 id="secret-heading">"HMAC secret"</h2>
+            <p>"The secret was shown once when it was issued. If it is lost or exposed, issue a new one; the current secret stops working immediately."</p>
+            <form method="post" action=action.clone() on:submit=move |ev| { ev.prevent_default(); confirming.set(true); }>
+                <button type="submit">"Regenerate HMAC secret"</button>
+            </form>
+        </section>
+        <p class="form-error" role="alert" hidden=move || refused.get().is_none()>{move || refused.get().unwrap_or_default()}</p>
+        <Show when=move || confirming.get()>
+            <div class="dialog-backdrop">
+                <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="regen-title" aria-describedby="regen-text">
+                    <h2 id="regen-title">"Regenerate HMAC secret?"</h2>
+                    <p id="regen-text">{format!("“{name}” gets a new secret, shown once. The current secret stops working immediately, so update your application right away.")}</p>
+                    <form method="post" action=action.clone() on:submit=move |ev| { ev.prevent_default(); regenerate.dispatch(()); }>
+                        <input type="hidden" name="confirm" value="yes"/>
+                        <input type="hidden" name="version" value=version.to_string()/>
+                        <div class="actions">
+                            <button type="submit" class="danger" disabled=move || regenerate.pending().get()>"Regenerate HMAC secret"</button>
+                            <a class="button" href=format!("/webhooks/{id}/edit") on:click=move |ev| { ev.prevent_default(); confirming.set(false); }>"Cancel"</a>
+                        </div>
+                    </form>
+                </div>
+            </div>
+        </Show>
+        {move || issued.get().map(|secret| view! { <SecretDialog webhook_id=id secret/> })}
+    }
+}

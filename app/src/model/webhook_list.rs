@@ -1,0 +1,66 @@
+//! The webhook list: rows, search, sort and paging.
+use super::{AuthMethod, EventType};
+use serde::{Deserialize, Serialize};
+
+/// One row of the webhook list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookSummary {
+    pub id: i32,
+    pub name: String,
+    pub event_type: EventType,
+    pub url_host: String,
+    pub auth_method: AuthMethod,
+    pub active: bool,
+    /// Status of the latest delivery, once deliveries exist.
+    pub last_delivery: Option<String>,
+}
+
+/// How the list is sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum WebhookSort {
+    #[default]
+    Name,
+    EventType,
+    Newest,
+}
+
+impl WebhookSort {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WebhookSort::Name => "name",
+            WebhookSort::EventType => "event",
+            WebhookSort::Newest => "newest",
+        }
+    }
+    pub fn parse(s: &str) -> WebhookSort {
+        match s {
+            "event" => WebhookSort::EventType,
+            "newest" => WebhookSort::Newest,
+            _ => WebhookSort::Name,
+        }
+    }
+}
+
+/// The list's search, filters, sort and page, as carried in the query string.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookQuery {
+    pub search: String,
+    pub event_type: Option<EventType>,
+    pub active: Option<bool>,
+    pub sort: WebhookSort,
+    pub page: u64,
+}
+
+/// Rows per list page.
+pub const PAGE_SIZE: u64 = 50;
+
+/// One page of the webhook list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookPage {
+    pub rows: Vec<WebhookSummary>,
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
+    /// Whether any webhook exists at all (for the empty state).
+    pub any: bool,
+}

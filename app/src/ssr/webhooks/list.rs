@@ -1,0 +1,94 @@
+//! Reading webhooks: the list page and the detail page.
+use super::{find, link_ids, timestamp};
+use crate::error::AppResult;
+use crate::model::{CatalogKind, WebhookDetail, WebhookPage, WebhookQuery, WebhookSort, WebhookSummary, PAGE_SIZE};
+use crate::ssr::{catalog, entities::webhook};
+use sea_orm::{
+    prelude::*,
+    sea_query::{ExprTrait, Func, LikeExpr},
+    Condition, PaginatorTrait, QueryOrder,
+};
+
+/// One page of the list, searched, filtered and sorted.
+pub async fn list(db: &DatabaseConnection, q: &WebhookQuery) -> AppResult<WebhookPage> {
+    let mut cond = Condition::all();
+    let search = q.search.trim().to_lowercase();
+    if !search.is_empty() {
+        let escaped = search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let pattern = format!("%{escaped}%");
+        cond = cond.add(
+            Condition::any()
+                .add(
+                    Expr::expr(Func::lower(Expr::col(webhook::Column::Name)))
+                        .like(LikeExpr::new(pattern.clone()).escape('\\')),
+                )
+                .add(
+                    Expr::expr(Func::lower(Expr::col(webhook::Column::Url))).like(LikeExpr::new(pattern).escape('\\')),
+                ),
+        );
+    }
+    if let Some(t) = q.event_type {
+        cond = cond.add(webhook::Column::EventType.eq(t));
+    }
+    if let Some(a) = q.active {
+        cond = cond.add(webhook::Column::Active.eq(a));
+    }
+    let mut select = webhook::Entity::find().filter(cond);
+    select = match q.sort {
+        WebhookSort::Name => select.order_by_asc(webhook::Column::Name),
+        WebhookSort::EventType => {
+            select.order_by_asc(webhook::Column::EventType).order_by_asc(webhook::Column::Position)
+        }
+        WebhookSort::Newest => select.order_by_desc(webhook::Column::Id),
+    };
+    let paginator = select.paginate(db, PAGE_SIZE);
+    let counts = paginator.num_items_and_pages().await?;
+    let page = Ord::min(q.page, counts.number_of_pages.saturating_sub(1));
+    let rows = paginator.fetch_page(page).await?;
+    let any = counts.number_of_items > 0 || webhook::Entity::find().count(db).await? > 0;
+    Ok(WebhookPage {
+        rows: rows
+            .into_iter()
+            .map(|m| WebhookSummary {
+                id: m.id,
+                url_host: url::Url::parse(&m.url)
+                    .ok()
+                    .and_then(|u| u.host_str().map(str::to_string))
+                    .unwrap_or_default(),
+                event_type: m.event_type,
+                auth_method: m.auth_method,
+                active: m.active,
+                last_delivery: None,
+                name: m.name,
+            })
+            .collect(),
+        total: counts.number_of_items,
+        page,
+        pages: Ord::max(counts.number_of_pages, 1),
+        any,
+    })
+}
+
+/// Everything the detail page shows (never a secret).
+pub async fn detail(db: &DatabaseConnection, id: i32) -> AppResult<WebhookDetail> {
+    let m = find(db, id).await?;
+    let (wg_ids, tpl_ids) = link_ids(db, id).await?;
+    Ok(WebhookDetail {
+        id: m.id,
+        url: m.url.clone(),
+        auth_method: m.auth_method,
+        access_token_hint: m.access_token_hint.as_ref().map(|h| format!("••••{h}")),
+        event_type: m.event_type,
+        event_name: m.event_name.clone(),
+        active: m.active,
+        accept_untrusted_ssl: m.accept_untrusted_ssl,
+        work_groups: catalog::by_ids(db, CatalogKind::WorkGroup, &wg_ids).await?,
+        templates: catalog::by_ids(db, CatalogKind::Template, &tpl_ids).await?,
+        version: m.version,
+        created_at: timestamp(m.created_at),
+        created_by: m.created_by,
+        updated_at: timestamp(m.updated_at),
+        updated_by: m.updated_by,
+        name: m.name,
+    })
+}

@@ -1,0 +1,8 @@
+//! Integration tests: the real server, started in-process on a loopback port over a real
+//! database (SQLite in a temporary directory, or PostgreSQL when TEST_DATABASE_URL is set),
+//! driven over HTTP. One binary, one module per feature.
+mod auth;
+mod forms;
+mod pages;
+mod support;
+mod webhooks;
