@@ -27,6 +27,15 @@ pub enum AppError {
     /// The request body is over the size limit.
     #[error("This is too large to send: at most {} KiB are accepted.", crate::error::MAX_FORM_BYTES / 1024)]
     TooLarge,
+    /// The request could not be read at all (e.g. malformed JSON); the message says where.
+    #[error("{0}")]
+    BadRequest(String),
+    /// The request body is not of a type this endpoint reads.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// A platform API body over its configured limit (bytes).
+    #[error("The body is larger than the limit of {0} bytes.")]
+    BodyOverLimit(usize),
     /// Too many attempts; try again later.
     #[error("Too many attempts. Wait a minute and try again.")]
     RateLimited,
@@ -48,6 +57,9 @@ impl AppError {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::BodyOverLimit(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Transport(_) => StatusCode::BAD_REQUEST,

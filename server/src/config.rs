@@ -1,6 +1,6 @@
 //! Configuration from the environment, validated once at start with messages that name the
 //! variable and what is wrong with it.
-use std::{net::SocketAddr, path::PathBuf};
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -10,6 +10,75 @@ pub struct Config {
     pub master_key: Option<[u8; 32]>,
     pub admin_password: Option<String>,
     pub allow_private_targets: bool,
+    /// `HOOKWELL_API_MAX_BODY_BYTES`: largest `/api/v1` request body.
+    pub api_max_body_bytes: usize,
+    /// The delivery engine's limits.
+    pub delivery: DeliverySettings,
+}
+
+/// Limits and timings of the delivery engine; each is one variable with a default.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeliverySettings {
+    /// `HOOKWELL_DELIVERY_WORKER`: run the delivery worker in this process.
+    pub worker: bool,
+    /// `HOOKWELL_DELIVERY_CONCURRENCY`: attempts in flight at once, in total.
+    pub concurrency: usize,
+    /// `HOOKWELL_DELIVERY_PER_ENDPOINT`: attempts in flight at once to one webhook.
+    pub per_endpoint: usize,
+    /// `HOOKWELL_DELIVERY_TIMEOUT`: per asynchronous attempt.
+    pub timeout: Duration,
+    /// `HOOKWELL_SYNC_TIMEOUT`: per webhook of a synchronous call.
+    pub sync_timeout: Duration,
+    /// `HOOKWELL_RETRY_SCHEDULE`: delays between attempts (comma-separated durations).
+    pub retry_delays: Vec<Duration>,
+    /// `HOOKWELL_DELIVERY_BATCH`: deliveries claimed per query.
+    pub batch: usize,
+    /// `HOOKWELL_DELIVERY_LEASE`: how long a claim holds a delivery before another worker may take it.
+    pub lease: Duration,
+    /// `HOOKWELL_DELIVERY_POLL_INTERVAL`: how often the worker looks for due work without being woken.
+    pub poll_interval: Duration,
+    /// `HOOKWELL_AUTO_DISABLE_AFTER`: failing this long without a success deactivates a webhook.
+    pub auto_disable_after: Duration,
+    /// `HOOKWELL_SHUTDOWN_GRACE`: how long in-flight attempts may finish on shutdown.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for DeliverySettings {
+    fn default() -> Self {
+        DeliverySettings {
+            worker: true,
+            concurrency: 64,
+            per_endpoint: 8,
+            timeout: Duration::from_secs(15),
+            sync_timeout: Duration::from_secs(10),
+            retry_delays: crate::delivery::retry::DEFAULT_DELAYS.to_vec(),
+            batch: 64,
+            lease: Duration::from_secs(60),
+            poll_interval: Duration::from_secs(1),
+            auto_disable_after: Duration::from_secs(5 * 86_400),
+            shutdown_grace: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Default of `HOOKWELL_API_MAX_BODY_BYTES`: 10 MiB.
+pub const DEFAULT_API_MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
+
+/// Parses `500ms`, `15s`, `5m`, `2h`, `5d` (a bare number is seconds).
+pub fn parse_duration(raw: &str) -> Option<Duration> {
+    let v = raw.trim();
+    let split = v.find(|c: char| !c.is_ascii_digit()).unwrap_or(v.len());
+    let (number, unit) = v.split_at(split);
+    let n: u64 = number.parse().ok()?;
+    let per = match unit.trim() {
+        "ms" => return Some(Duration::from_millis(n)),
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return None,
+    };
+    n.checked_mul(per).map(Duration::from_secs)
 }
 
 impl Config {
@@ -41,7 +110,70 @@ impl Config {
                 Some(v) if matches!(v.as_str(), "false" | "0" | "no") => false,
                 Some(v) => return Err(format!("HOOKWELL_ALLOW_PRIVATE_TARGETS: '{v}' is not true or false")),
             };
-        Ok(Config { addr, database_url, data_dir, master_key, admin_password, allow_private_targets })
+        let duration = |k: &str, default: Duration| -> Result<Duration, String> {
+            match non_empty(k) {
+                None => Ok(default),
+                Some(v) => parse_duration(&v)
+                    .ok_or_else(|| format!("{k}: '{v}' is not a duration such as 500ms, 15s, 5m, 2h or 5d")),
+            }
+        };
+        let count = |k: &str, default: usize| -> Result<usize, String> {
+            match non_empty(k) {
+                None => Ok(default),
+                Some(v) => match v.trim().parse::<usize>() {
+                    Ok(n) if n > 0 => Ok(n),
+                    _ => Err(format!("{k}: '{v}' is not a whole number above 0")),
+                },
+            }
+        };
+        let d = DeliverySettings::default();
+        let retry_delays = match non_empty("HOOKWELL_RETRY_SCHEDULE") {
+            None => d.retry_delays,
+            Some(v) => v
+                .split(',')
+                .map(|part| {
+                    parse_duration(part).ok_or_else(|| {
+                        format!("HOOKWELL_RETRY_SCHEDULE: '{}' is not a duration such as 5s, 5m or 2h", part.trim())
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        };
+        let worker = match non_empty("HOOKWELL_DELIVERY_WORKER").map(|v| v.trim().to_ascii_lowercase()) {
+            None => true,
+            Some(v) if matches!(v.as_str(), "true" | "1" | "yes") => true,
+            Some(v) if matches!(v.as_str(), "false" | "0" | "no") => false,
+            Some(v) => return Err(format!("HOOKWELL_DELIVERY_WORKER: '{v}' is not true or false")),
+        };
+        let delivery = DeliverySettings {
+            worker,
+            concurrency: count("HOOKWELL_DELIVERY_CONCURRENCY", d.concurrency)?,
+            per_endpoint: count("HOOKWELL_DELIVERY_PER_ENDPOINT", d.per_endpoint)?,
+            timeout: duration("HOOKWELL_DELIVERY_TIMEOUT", d.timeout)?,
+            sync_timeout: duration("HOOKWELL_SYNC_TIMEOUT", d.sync_timeout)?,
+            retry_delays,
+            batch: count("HOOKWELL_DELIVERY_BATCH", d.batch)?,
+            lease: duration("HOOKWELL_DELIVERY_LEASE", d.lease)?,
+            poll_interval: duration("HOOKWELL_DELIVERY_POLL_INTERVAL", d.poll_interval)?,
+            auto_disable_after: duration("HOOKWELL_AUTO_DISABLE_AFTER", d.auto_disable_after)?,
+            shutdown_grace: duration("HOOKWELL_SHUTDOWN_GRACE", d.shutdown_grace)?,
+        };
+        if delivery.lease <= delivery.timeout.max(delivery.sync_timeout) {
+            return Err(format!(
+                "HOOKWELL_DELIVERY_LEASE: {:?} must be longer than HOOKWELL_DELIVERY_TIMEOUT ({:?})",
+                delivery.lease, delivery.timeout
+            ));
+        }
+        let api_max_body_bytes = count("HOOKWELL_API_MAX_BODY_BYTES", DEFAULT_API_MAX_BODY_BYTES)?;
+        Ok(Config {
+            addr,
+            database_url,
+            data_dir,
+            master_key,
+            admin_password,
+            allow_private_targets,
+            api_max_body_bytes,
+            delivery,
+        })
     }
 }
 
@@ -94,6 +226,26 @@ mod tests {
             .starts_with("HOOKWELL_ALLOW_PRIVATE_TARGETS:"));
         assert!(load(&[("HOOKWELL_MASTER_KEY", "short")]).unwrap_err().contains("HOOKWELL_MASTER_KEY"));
         assert!(load(&[("HOOKWELL_ADMIN_PASSWORD", "abc")]).unwrap_err().starts_with("HOOKWELL_ADMIN_PASSWORD:"));
+    }
+
+    #[test]
+    fn delivery_settings_have_defaults_and_refuse_bad_values_by_name() {
+        let c = load(&[]).unwrap();
+        assert_eq!(c.delivery, DeliverySettings::default());
+        assert_eq!(c.api_max_body_bytes, 10 * 1024 * 1024);
+        let c = load(&[("HOOKWELL_RETRY_SCHEDULE", "50ms, 1s,2m"), ("HOOKWELL_DELIVERY_PER_ENDPOINT", "2")]).unwrap();
+        assert_eq!(
+            c.delivery.retry_delays,
+            vec![Duration::from_millis(50), Duration::from_secs(1), Duration::from_secs(120)]
+        );
+        assert_eq!(c.delivery.per_endpoint, 2);
+        assert!(load(&[("HOOKWELL_RETRY_SCHEDULE", "5s,soon")]).unwrap_err().starts_with("HOOKWELL_RETRY_SCHEDULE:"));
+        assert!(load(&[("HOOKWELL_DELIVERY_CONCURRENCY", "0")])
+            .unwrap_err()
+            .starts_with("HOOKWELL_DELIVERY_CONCURRENCY:"));
+        assert!(load(&[("HOOKWELL_DELIVERY_TIMEOUT", "2x")]).unwrap_err().starts_with("HOOKWELL_DELIVERY_TIMEOUT:"));
+        assert!(load(&[("HOOKWELL_DELIVERY_LEASE", "5s")]).unwrap_err().starts_with("HOOKWELL_DELIVERY_LEASE:"));
+        assert_eq!(parse_duration("5d"), Some(Duration::from_secs(432_000)));
     }
 
     #[test]

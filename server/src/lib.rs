@@ -1,5 +1,6 @@
 //! The Hookwell server: web console (SSR + server functions), no-JavaScript form handlers and
-//! health checks, as a library so integration tests start the real thing in-process.
+//! health checks, the platform API and the delivery worker, as a library so integration tests
+//! start the real thing in-process.
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -7,7 +8,9 @@ use app::ssr::{crypto, login_limiter::LoginLimiter, secret_binding, users, AppSt
 use sea_orm::Database;
 use tracing::warn;
 
+pub mod api;
 pub mod config;
+pub mod delivery;
 mod forms;
 pub mod page;
 pub mod router;
@@ -42,5 +45,36 @@ pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
         cipher,
         login_limiter: Arc::new(LoginLimiter::new(Duration::from_secs(300), 5, 30)),
         leptos_options: page::leptos_options(config.addr),
+        delivery_wake: Arc::new(tokio::sync::Notify::new()),
     })
+}
+
+/// The platform API's shared state: delivery clients honouring the egress policy, and limits.
+pub fn api_state(state: &AppState, config: &config::Config) -> Result<api::ApiState, String> {
+    let settings = &config.delivery;
+    let clients = delivery::client::Clients::new(
+        config.allow_private_targets,
+        settings.timeout.max(settings.sync_timeout),
+        settings.per_endpoint,
+    )?;
+    Ok(api::ApiState {
+        app: state.clone(),
+        clients,
+        settings: Arc::new(settings.clone()),
+        max_body: config.api_max_body_bytes,
+    })
+}
+
+/// Starts the delivery worker (unless `HOOKWELL_DELIVERY_WORKER=false`).
+pub fn start_worker(
+    state: &AppState,
+    config: &config::Config,
+) -> Result<Option<delivery::worker::WorkerHandle>, String> {
+    if !config.delivery.worker {
+        return Ok(None);
+    }
+    let settings = &config.delivery;
+    let clients =
+        delivery::client::Clients::new(config.allow_private_targets, settings.timeout, settings.per_endpoint)?;
+    Ok(Some(delivery::worker::start(state.clone(), settings.clone(), clients)))
 }

@@ -52,7 +52,18 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
+/// The console and the platform API with default delivery settings (private targets refused).
 pub fn build(state: AppState) -> Router {
+    let config = crate::config::Config::load(|_| None).unwrap_or_else(|e| panic!("default config: {e}"));
+    match crate::api_state(&state, &config) {
+        Ok(api) => build_with_api(state, api),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// The console, the platform API under `/api/v1` (its own body limit, no console layers), and
+/// the layers every request passes through.
+pub fn build_with_api(state: AppState, api: crate::api::ApiState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     let x_request_id = HeaderName::from_static("x-request-id");
@@ -75,6 +86,8 @@ pub fn build(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), security::resolve_session))
         .layer(middleware::from_fn(security::check_origin))
         .layer(middleware::from_fn(security::limit_body))
+        .with_state(state)
+        .merge(crate::api::router(api))
         .layer(middleware::from_fn(security::no_store))
         .layer(middleware::from_fn(security::content_security_policy))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
@@ -90,5 +103,4 @@ pub fn build(state: AppState) -> Router {
         )
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
-        .with_state(state)
 }

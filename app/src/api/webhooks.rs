@@ -76,3 +76,12 @@ pub async fn regenerate_hmac_secret(id: i32, version: i32) -> Result<String, App
     let state = AppState::current()?;
     webhooks::regenerate_secret(&state.db, &state.cipher, &actor, id, version).await
 }
+
+/// Moves an InterviewLoadEvent or CustomInterviewEvent webhook one place up or down in the
+/// order synchronous calls use.
+#[server(prefix = "/rpc", endpoint = "move_webhook")]
+pub async fn move_webhook(id: i32, direction: crate::model::MoveDirection) -> Result<(), AppError> {
+    use crate::ssr::{auth::require_role, webhooks, AppState};
+    let actor = require_role(Role::WEBHOOK_ADMINS)?;
+    webhooks::move_webhook(&AppState::current()?.db, &actor, id, direction).await
+}

@@ -5,6 +5,7 @@
 //! dependencies run one way, `model` → `error` → the rest.
 pub mod audit;
 pub mod catalog;
+pub mod delivery;
 pub mod field_errors;
 pub mod role;
 pub mod webhook;
@@ -12,6 +13,10 @@ pub mod webhook_list;
 
 pub use audit::AuditEntry;
 pub use catalog::{validate_display_name, validate_key, CatalogItem, CatalogKind};
+pub use delivery::{
+    ApiKeyRow, AttemptRow, DeliveryDetail, DeliveryPage, DeliveryRow, DeliveryStatus, HourlyDeliveries, LastDelivery,
+    MoveDirection, NewApiKey, SecretGrace, DELIVERY_PAGE_SIZE,
+};
 pub use field_errors::FieldErrors;
 pub use role::{validate_password, validate_username, CurrentUser, Role, UserRow, MIN_PASSWORD_CHARS};
 pub use webhook::{

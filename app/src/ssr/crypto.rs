@@ -19,6 +19,8 @@ pub enum Binding {
     HmacSecret { webhook_id: i32 },
     /// A webhook's access token.
     AccessToken { webhook_id: i32 },
+    /// A webhook's HMAC secret before the last regeneration (grace period).
+    PreviousHmacSecret { webhook_id: i32 },
 }
 
 impl Binding {
@@ -26,6 +28,7 @@ impl Binding {
         match self {
             Binding::HmacSecret { webhook_id } => format!("hookwell/webhook/{webhook_id}/hmac_secret"),
             Binding::AccessToken { webhook_id } => format!("hookwell/webhook/{webhook_id}/access_token"),
+            Binding::PreviousHmacSecret { webhook_id } => format!("hookwell/webhook/{webhook_id}/previous_hmac_secret"),
         }
     }
 }

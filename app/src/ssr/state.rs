@@ -11,6 +11,8 @@ pub struct AppState {
     pub cipher: SecretCipher,
     pub login_limiter: Arc<LoginLimiter>,
     pub leptos_options: LeptosOptions,
+    /// Wakes the delivery worker when new work is queued (new event, redeliver, test, recover).
+    pub delivery_wake: Arc<tokio::sync::Notify>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

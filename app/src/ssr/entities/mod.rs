@@ -1,5 +1,9 @@
 //! SeaORM entities, one per table.
+pub mod api_key;
 pub mod audit_log;
+pub mod delivery;
+pub mod delivery_attempt;
+pub mod event;
 pub mod session;
 pub mod template;
 pub mod user;

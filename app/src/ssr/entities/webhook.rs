@@ -27,6 +27,14 @@ pub struct Model {
     pub created_by: String,
     pub updated_at: DateTimeUtc,
     pub updated_by: String,
+    /// The HMAC secret before the last regeneration, sealed; signs a second `v1,` signature
+    /// until `previous_secret_expires_at`.
+    pub previous_hmac_secret_enc: Option<Vec<u8>>,
+    pub previous_secret_expires_at: Option<DateTimeUtc>,
+    /// Start of the current run of failed attempts (cleared by a success).
+    pub failing_since: Option<DateTimeUtc>,
+    /// Why the delivery engine deactivated this webhook (cleared when re-activated).
+    pub disabled_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -35,6 +43,8 @@ pub enum Relation {
     WorkGroupLinks,
     #[sea_orm(has_many = "super::webhook_template::Entity")]
     TemplateLinks,
+    #[sea_orm(has_many = "super::delivery::Entity")]
+    Deliveries,
 }
 
 impl Related<super::webhook_work_group::Entity> for Entity {
@@ -50,3 +60,9 @@ impl Related<super::webhook_template::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Related<super::delivery::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Deliveries.def()
+    }
+}

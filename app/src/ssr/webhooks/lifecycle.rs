@@ -12,7 +12,16 @@ pub async fn set_active(db: &DatabaseConnection, actor: &CurrentUser, id: i32, a
     if old.active != active {
         let mut am: webhook::ActiveModel = old.clone().into();
         am.active = Set(active);
+        if active {
+            // Re-activating resumes deliveries from now on and forgets an automatic disable.
+            am.disabled_reason = Set(None);
+            am.failing_since = Set(None);
+        }
         save_versioned(&txn, am, &old, actor).await?;
+        if !active {
+            // Queued deliveries are not sent later: re-activating does not replay them.
+            crate::ssr::deliveries::cancel_queued(&txn, id, crate::ssr::deliveries::NOT_SENT_INACTIVE).await?;
+        }
         audit::record(
             &txn,
             &actor.username,

@@ -4,11 +4,13 @@ mod lifecycle;
 mod list;
 mod save;
 mod secret;
+mod subscribers;
 
 pub use lifecycle::{delete, set_active};
 pub use list::{detail, list};
 pub use save::{create, update};
-pub use secret::{hmac_secret, regenerate_secret};
+pub use secret::{access_token, hmac_secret, regenerate_secret, regenerate_secret_with_grace, signing_secrets};
+pub use subscribers::{move_webhook, subscribers, Subscriber};
 
 use super::audit;
 use super::entities::{webhook, webhook_template, webhook_work_group};

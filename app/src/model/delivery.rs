@@ -1,0 +1,185 @@
+//! Deliveries as the console shows them: status, attempts, charts, API keys and secret grace.
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Where a delivery is in its life. `Pending` and `Retrying` are due work; `Failed` is the
+/// dead-letter state, recoverable with Redeliver or Recover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "String(sea_orm::sea_query::StringLen::N(20))"))]
+pub enum DeliveryStatus {
+    /// Not attempted yet.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "Pending"))]
+    Pending,
+    /// Attempted, failed, and scheduled again (`next_attempt_at`).
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "Retrying"))]
+    Retrying,
+    /// A 2xx answer was received.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "Succeeded"))]
+    Succeeded,
+    /// Given up: attempts exhausted, 410 Gone, or not sent (webhook deactivated).
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "Failed"))]
+    Failed,
+}
+
+impl DeliveryStatus {
+    /// Every status, in the order the UI lists them.
+    pub const ALL: [DeliveryStatus; 4] =
+        [DeliveryStatus::Succeeded, DeliveryStatus::Failed, DeliveryStatus::Pending, DeliveryStatus::Retrying];
+
+    /// The storage name, which is also the UI label.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryStatus::Pending => "Pending",
+            DeliveryStatus::Retrying => "Retrying",
+            DeliveryStatus::Succeeded => "Succeeded",
+            DeliveryStatus::Failed => "Failed",
+        }
+    }
+
+    /// Parses the storage name; unknown names are refused.
+    pub fn parse(s: &str) -> Option<DeliveryStatus> {
+        DeliveryStatus::ALL.into_iter().find(|d| d.as_str() == s)
+    }
+
+    /// Whether the worker still has to send it.
+    pub fn is_due_work(self) -> bool {
+        matches!(self, DeliveryStatus::Pending | DeliveryStatus::Retrying)
+    }
+}
+
+impl fmt::Display for DeliveryStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One row of a webhook's deliveries table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryRow {
+    pub id: i32,
+    pub webhook_id: i32,
+    /// The event's id as the platform sent it.
+    pub event_id: String,
+    pub event_type: String,
+    /// The `webhook-id` header: stable across retries and Redeliver.
+    pub msg_id: String,
+    pub status: DeliveryStatus,
+    /// HTTP status of the last attempt, if it got an answer.
+    pub http_status: Option<i32>,
+    pub attempts: i32,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339; only while Pending or Retrying.
+    pub next_retry: Option<String>,
+    pub is_test: bool,
+    /// Why the delivery stopped or why the last attempt failed.
+    pub last_error: Option<String>,
+}
+
+/// One page of a webhook's deliveries, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryPage {
+    pub rows: Vec<DeliveryRow>,
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
+}
+
+/// Rows per deliveries page.
+pub const DELIVERY_PAGE_SIZE: u64 = 50;
+
+/// One recorded attempt of a delivery.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttemptRow {
+    pub number: i32,
+    /// RFC 3339.
+    pub at: String,
+    pub duration_ms: i32,
+    pub http_status: Option<i32>,
+    /// The first 4 KiB of the response body.
+    pub response_body: Option<String>,
+    /// Connection error, timeout or egress refusal, with its reason.
+    pub error: Option<String>,
+}
+
+/// A delivery with its payload and every attempt (the `/deliveries/:id` page).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryDetail {
+    pub delivery: DeliveryRow,
+    pub webhook_name: String,
+    /// The event payload as JSON text (pretty-printed).
+    pub payload: String,
+    pub attempts: Vec<AttemptRow>,
+}
+
+/// The latest delivery of a webhook, for the list page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LastDelivery {
+    pub webhook_id: i32,
+    pub delivery_id: i32,
+    pub status: DeliveryStatus,
+    pub http_status: Option<i32>,
+    /// RFC 3339.
+    pub at: String,
+}
+
+/// One hour of a webhook's delivery chart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HourlyDeliveries {
+    /// Start of the hour, RFC 3339.
+    pub hour: String,
+    pub succeeded: u32,
+    pub failed: u32,
+    /// Median attempt duration in that hour, when any attempt was made.
+    pub median_latency_ms: Option<u32>,
+}
+
+/// An API key as listed (never the key itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKeyRow {
+    pub id: i32,
+    pub name: String,
+    /// The first characters of the key, e.g. `hwk_Ab12`, to tell keys apart.
+    pub prefix: String,
+    pub created_at: String,
+    pub created_by: String,
+    pub last_used_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+/// A newly created API key: the only time the key is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewApiKey {
+    pub id: i32,
+    pub key: String,
+}
+
+/// How long the previous HMAC secret keeps signing (as a second `v1,` signature) after a
+/// regeneration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum SecretGrace {
+    /// The old secret stops at once.
+    #[default]
+    None,
+    OneHour,
+    OneDay,
+}
+
+impl SecretGrace {
+    /// The grace period in seconds, if any.
+    pub fn seconds(self) -> Option<i64> {
+        match self {
+            SecretGrace::None => None,
+            SecretGrace::OneHour => Some(3600),
+            SecretGrace::OneDay => Some(86_400),
+        }
+    }
+}
+
+/// Which way a webhook moves in the call order of interview events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MoveDirection {
+    Up,
+    Down,
+}

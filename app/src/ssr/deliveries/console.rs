@@ -1,0 +1,298 @@
+//! What the console shows and does with deliveries: a webhook's deliveries, one delivery with
+//! its attempts, Redeliver, Send test event, Recover, the last result per webhook and the 24-hour
+//! chart. Callers wake the worker (`AppState::delivery_wake`) after queueing work.
+use super::{rfc3339, row};
+use crate::error::{AppError, AppResult};
+use crate::model::{
+    AttemptRow, CurrentUser, DeliveryDetail, DeliveryPage, DeliveryStatus, EventType, HourlyDeliveries, LastDelivery,
+    DELIVERY_PAGE_SIZE,
+};
+use crate::ssr::audit;
+use crate::ssr::entities::{delivery, delivery_attempt, event, webhook};
+use chrono::{DurationRound, TimeDelta, Utc};
+use sea_orm::{prelude::*, ActiveValue::Set, PaginatorTrait, QueryOrder, QuerySelect, TransactionTrait};
+use serde_json::{json, Value};
+
+async fn find_webhook(db: &impl ConnectionTrait, id: i32) -> AppResult<webhook::Model> {
+    webhook::Entity::find_by_id(id).one(db).await?.ok_or_else(|| AppError::NotFound("Webhook".into()))
+}
+
+fn target(m: &webhook::Model) -> audit::Target<'_> {
+    audit::Target { kind: "webhook", id: Some(m.id), name: &m.name }
+}
+
+/// One page of a webhook's deliveries, newest first, optionally only those with `status`.
+pub async fn list(
+    db: &DatabaseConnection,
+    webhook_id: i32,
+    status: Option<DeliveryStatus>,
+    page: u64,
+) -> AppResult<DeliveryPage> {
+    find_webhook(db, webhook_id).await?;
+    let mut q = delivery::Entity::find().filter(delivery::Column::WebhookId.eq(webhook_id));
+    if let Some(s) = status {
+        q = q.filter(delivery::Column::Status.eq(s));
+    }
+    let paginator = q.order_by_desc(delivery::Column::Id).paginate(db, DELIVERY_PAGE_SIZE);
+    let counts = paginator.num_items_and_pages().await?;
+    let page = Ord::min(page, counts.number_of_pages.saturating_sub(1));
+    let rows = paginator.fetch_page(page).await?;
+    let events: std::collections::HashMap<i32, event::Model> = event::Entity::find()
+        .filter(event::Column::Id.is_in(rows.iter().map(|d| d.event_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e))
+        .collect();
+    Ok(DeliveryPage {
+        rows: rows.into_iter().map(|d| row(d.clone(), events.get(&d.event_id))).collect(),
+        total: counts.number_of_items,
+        page,
+        pages: Ord::max(counts.number_of_pages, 1),
+    })
+}
+
+/// One delivery with its payload and every attempt, oldest first.
+pub async fn detail(db: &DatabaseConnection, id: i32) -> AppResult<DeliveryDetail> {
+    let (d, e) = delivery::Entity::find_by_id(id)
+        .find_also_related(event::Entity)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Delivery".into()))?;
+    let hook = find_webhook(db, d.webhook_id).await?;
+    let attempts = delivery_attempt::Entity::find()
+        .filter(delivery_attempt::Column::DeliveryId.eq(id))
+        .order_by_asc(delivery_attempt::Column::Id)
+        .all(db)
+        .await?;
+    let payload = e
+        .as_ref()
+        .map(|e| {
+            serde_json::from_str::<Value>(&e.payload)
+                .ok()
+                .and_then(|v| serde_json::to_string_pretty(&v).ok())
+                .unwrap_or_else(|| e.payload.clone())
+        })
+        .unwrap_or_default();
+    Ok(DeliveryDetail {
+        delivery: row(d, e.as_ref()),
+        webhook_name: hook.name,
+        payload,
+        attempts: attempts
+            .into_iter()
+            .map(|a| AttemptRow {
+                number: a.number,
+                at: rfc3339(a.attempted_at),
+                duration_ms: a.duration_ms,
+                http_status: a.status,
+                response_body: a.response_body,
+                error: a.error,
+            })
+            .collect(),
+    })
+}
+
+/// Re-queues one delivery (same `webhook-id`, a new series of attempts). Refused while it is
+/// still queued, or when the webhook is inactive (test deliveries excepted).
+pub async fn redeliver(db: &DatabaseConnection, actor: &CurrentUser, id: i32) -> AppResult<()> {
+    let txn = db.begin().await?;
+    let d = delivery::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| AppError::NotFound("Delivery".into()))?;
+    let hook = find_webhook(&txn, d.webhook_id).await?;
+    if d.status.is_due_work() {
+        return Err(AppError::Conflict("This delivery is already queued; it will be sent shortly.".into()));
+    }
+    if !hook.active && !d.is_test {
+        return Err(AppError::invalid("delivery", "The webhook is inactive. Activate it first, then redeliver."));
+    }
+    requeue(&txn, &[d.id]).await?;
+    audit::record(
+        &txn,
+        &actor.username,
+        "delivery.redeliver",
+        target(&hook),
+        format!("delivery {} ({})", d.id, d.msg_id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+async fn requeue(db: &impl ConnectionTrait, ids: &[i32]) -> AppResult<u64> {
+    let now = Utc::now();
+    let res = delivery::Entity::update_many()
+        .col_expr(delivery::Column::Status, Expr::value(DeliveryStatus::Pending))
+        .col_expr(delivery::Column::Attempts, Expr::value(0))
+        .col_expr(delivery::Column::NextAttemptAt, Expr::value(now))
+        .col_expr(delivery::Column::LastError, Expr::value(Option::<String>::None))
+        .col_expr(delivery::Column::LeaseOwner, Expr::value(Option::<String>::None))
+        .col_expr(delivery::Column::LeaseExpiresAt, Expr::value(Option::<DateTimeUtc>::None))
+        .col_expr(delivery::Column::UpdatedAt, Expr::value(now))
+        .filter(delivery::Column::Id.is_in(ids.to_vec()))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
+}
+
+/// A realistic `data` object for a test event of `event_type`.
+pub fn sample_data(event_type: EventType) -> Value {
+    let user = json!({"id": "u-1024", "loginName": "ada.lovelace", "accountType": "Author"});
+    match event_type {
+        EventType::NewWorkItemVersionComplete => json!({
+            "workItem": {"id": "wi-20481", "name": "Lease agreement – Baker Street 221B", "version": 3},
+            "workGroup": "legal", "template": "lease-agreement",
+            "documents": [{"name": "Lease agreement.docx", "contentType":
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}],
+            "completedBy": user,
+        }),
+        EventType::CustomInterviewEvent => json!({
+            "answers": {"Tenant Name": "Ada Lovelace", "Monthly Rent": 1450},
+            "user": user, "workGroup": "legal", "template": "lease-agreement",
+        }),
+        EventType::InterviewLoadEvent => json!({
+            "answers": {"Tenant Name": ""}, "user": user, "workGroup": "legal", "template": "lease-agreement",
+        }),
+        EventType::PostProcessingEvent => json!({
+            "template": "lease-agreement",
+            "documents": [{"name": "Lease agreement.txt", "contentType": "text/plain",
+                "contentBase64": "TGVhc2UgYWdyZWVtZW50IGJldHdlZW4gLi4u"}],
+        }),
+    }
+}
+
+/// Queues a test delivery to a webhook, active or not: a sample event of its type with a new
+/// `webhook-id`, marked as a test. Returns the delivery id.
+pub async fn send_test(db: &DatabaseConnection, actor: &CurrentUser, webhook_id: i32) -> AppResult<i32> {
+    let txn = db.begin().await?;
+    let hook = find_webhook(&txn, webhook_id).await?;
+    let now = Utc::now();
+    let e = event::ActiveModel {
+        event_id: Set(format!("test_{}", uuid::Uuid::new_v4().simple())),
+        event_type: Set(hook.event_type),
+        event_name: Set(hook.event_name.clone()),
+        work_group: Set(None),
+        template: Set(None),
+        created_date: Set(now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        created_by: Set(None),
+        payload: Set(sample_data(hook.event_type).to_string()),
+        response: Set(String::new()),
+        received_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let id = crate::ssr::events::queue(&txn, e.id, webhook_id, true).await?;
+    audit::record(&txn, &actor.username, "delivery.send_test", target(&hook), format!("delivery {id}")).await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// Re-queues every Failed delivery of a webhook created at or after `since`. Returns how many.
+pub async fn recover(
+    db: &DatabaseConnection,
+    actor: &CurrentUser,
+    webhook_id: i32,
+    since: DateTimeUtc,
+) -> AppResult<u64> {
+    let txn = db.begin().await?;
+    let hook = find_webhook(&txn, webhook_id).await?;
+    if !hook.active {
+        return Err(AppError::invalid("delivery", "The webhook is inactive. Activate it first, then recover."));
+    }
+    let ids: Vec<i32> = delivery::Entity::find()
+        .select_only()
+        .column(delivery::Column::Id)
+        .filter(delivery::Column::WebhookId.eq(webhook_id))
+        .filter(delivery::Column::Status.eq(DeliveryStatus::Failed))
+        .filter(delivery::Column::CreatedAt.gte(since))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    let mut count = 0;
+    for chunk in ids.chunks(500) {
+        count += requeue(&txn, chunk).await?;
+    }
+    audit::record(
+        &txn,
+        &actor.username,
+        "delivery.recover",
+        target(&hook),
+        format!("{count} failed deliveries since {} queued again", since.format("%Y-%m-%d %H:%M UTC")),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(count)
+}
+
+/// The latest delivery of each of `webhook_ids` that has any (for the list page).
+pub async fn last_results(db: &DatabaseConnection, webhook_ids: &[i32]) -> AppResult<Vec<LastDelivery>> {
+    if webhook_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let latest: Vec<Option<i32>> = delivery::Entity::find()
+        .select_only()
+        .column_as(delivery::Column::Id.max(), "id")
+        .filter(delivery::Column::WebhookId.is_in(webhook_ids.to_vec()))
+        .group_by(delivery::Column::WebhookId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let ids: Vec<i32> = latest.into_iter().flatten().collect();
+    let rows = delivery::Entity::find().filter(delivery::Column::Id.is_in(ids)).all(db).await?;
+    Ok(rows
+        .into_iter()
+        .map(|d| LastDelivery {
+            webhook_id: d.webhook_id,
+            delivery_id: d.id,
+            status: d.status,
+            http_status: d.last_status,
+            at: rfc3339(d.updated_at),
+        })
+        .collect())
+}
+
+/// The last 24 hours of a webhook's attempts, per hour (oldest first): succeeded (2xx) and
+/// failed attempts and the median attempt duration.
+pub async fn hourly(db: &DatabaseConnection, webhook_id: i32, now: DateTimeUtc) -> AppResult<Vec<HourlyDeliveries>> {
+    let current_hour = now.duration_trunc(TimeDelta::hours(1)).unwrap_or(now);
+    let start = current_hour - TimeDelta::hours(23);
+    let rows: Vec<(DateTimeUtc, Option<i32>, i32)> = delivery_attempt::Entity::find()
+        .select_only()
+        .column(delivery_attempt::Column::AttemptedAt)
+        .column(delivery_attempt::Column::Status)
+        .column(delivery_attempt::Column::DurationMs)
+        .inner_join(delivery::Entity)
+        .filter(delivery::Column::WebhookId.eq(webhook_id))
+        .filter(delivery_attempt::Column::AttemptedAt.gte(start))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut buckets: Vec<(u32, u32, Vec<i32>)> = vec![(0, 0, vec![]); 24];
+    for (at, status, duration) in rows {
+        let Ok(index) = usize::try_from((at - start).num_hours()) else { continue };
+        let Some(bucket) = buckets.get_mut(index) else { continue };
+        if status.is_some_and(|s| (200..300).contains(&s)) {
+            bucket.0 += 1;
+        } else {
+            bucket.1 += 1;
+        }
+        bucket.2.push(duration);
+    }
+    Ok(buckets
+        .into_iter()
+        .enumerate()
+        .map(|(i, (succeeded, failed, mut durations))| {
+            durations.sort_unstable();
+            let median = match durations.len() {
+                0 => None,
+                n if n % 2 == 1 => durations.get(n / 2).copied(),
+                n => Some((durations[n / 2 - 1] + durations[n / 2]) / 2),
+            };
+            HourlyDeliveries {
+                hour: rfc3339(start + TimeDelta::hours(i as i64)),
+                succeeded,
+                failed,
+                median_latency_ms: median.and_then(|m| u32::try_from(m).ok()),
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,116 @@
+//! Events from the platform: stored with all their deliveries in one transaction, idempotent
+//! on the event id.
+use super::entities::{delivery, event};
+use crate::error::AppResult;
+use crate::model::{DeliveryStatus, EventType};
+use chrono::Utc;
+use sea_orm::{prelude::*, ActiveValue::Set, TransactionTrait};
+
+/// An accepted event, before it is stored.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub event_id: String,
+    pub event_type: EventType,
+    pub event_name: Option<String>,
+    pub work_group: Option<String>,
+    pub template: Option<String>,
+    /// RFC 3339.
+    pub created_date: String,
+    /// `createdBy` as JSON text.
+    pub created_by: Option<String>,
+    /// The `data` object as JSON text.
+    pub data: String,
+}
+
+/// What storing an event came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ingested {
+    /// The 202 body: the first answer, replayed for a repeated event id.
+    pub response: String,
+    /// Whether this call stored the event (false: it was a repeat and nothing was created).
+    pub created: bool,
+}
+
+/// A new `webhook-id`: one per (event, webhook) delivery.
+pub fn new_msg_id() -> String {
+    format!("msg_{}", uuid::Uuid::new_v4().simple())
+}
+
+/// Stores `ev` and one Pending delivery per webhook in `webhook_ids`, in one transaction.
+/// `respond` builds the response body from the event id and the new delivery ids; it is stored
+/// with the event. A repeated event id stores nothing and returns the stored body.
+pub async fn ingest(
+    db: &DatabaseConnection,
+    ev: NewEvent,
+    webhook_ids: &[i32],
+    respond: impl FnOnce(&str, &[i32]) -> String,
+) -> AppResult<Ingested> {
+    if let Some(existing) = find(db, &ev.event_id).await? {
+        return Ok(Ingested { response: existing.response, created: false });
+    }
+    let txn = db.begin().await?;
+    let now = Utc::now();
+    let stored = event::ActiveModel {
+        event_id: Set(ev.event_id.clone()),
+        event_type: Set(ev.event_type),
+        event_name: Set(ev.event_name),
+        work_group: Set(ev.work_group),
+        template: Set(ev.template),
+        created_date: Set(ev.created_date),
+        created_by: Set(ev.created_by),
+        payload: Set(ev.data),
+        response: Set(String::new()),
+        received_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await;
+    let stored = match stored {
+        Ok(m) => m,
+        // Another request with the same event id committed first: answer as it did.
+        Err(e) => {
+            drop(txn);
+            if let Some(existing) = find(db, &ev.event_id).await? {
+                return Ok(Ingested { response: existing.response, created: false });
+            }
+            return Err(e.into());
+        }
+    };
+    let mut ids = Vec::with_capacity(webhook_ids.len());
+    for &webhook_id in webhook_ids {
+        ids.push(queue(&txn, stored.id, webhook_id, false).await?);
+    }
+    let response = respond(&stored.event_id, &ids);
+    event::Entity::update_many()
+        .col_expr(event::Column::Response, Expr::value(response.clone()))
+        .filter(event::Column::Id.eq(stored.id))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(Ingested { response, created: true })
+}
+
+/// Adds one Pending delivery of event row `event_id` to `webhook_id`, due now.
+pub(crate) async fn queue(db: &impl ConnectionTrait, event_id: i32, webhook_id: i32, is_test: bool) -> AppResult<i32> {
+    let now = Utc::now();
+    let row = delivery::ActiveModel {
+        event_id: Set(event_id),
+        webhook_id: Set(webhook_id),
+        msg_id: Set(new_msg_id()),
+        status: Set(DeliveryStatus::Pending),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        is_test: Set(is_test),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(row.id)
+}
+
+/// The stored event with the platform's id `event_id`.
+pub async fn find(db: &impl ConnectionTrait, event_id: &str) -> AppResult<Option<event::Model>> {
+    Ok(event::Entity::find().filter(event::Column::EventId.eq(event_id)).one(db).await?)
+}
