@@ -1,8 +1,11 @@
 //! Integration tests: the real server, started in-process on a loopback port over a real
 //! database (SQLite in a temporary directory, or PostgreSQL when TEST_DATABASE_URL is set),
 //! driven over HTTP. One binary, one module per feature.
+mod api;
 mod auth;
+mod delivery;
 mod forms;
 mod pages;
+mod receivers;
 mod support;
 mod webhooks;

@@ -15,20 +15,49 @@ pub struct TestServer {
 pub const ADMIN_PASSWORD: &str = "admin-password-1";
 pub const PASSWORD: &str = "password-for-tests";
 
+/// One master key for every test server, so that servers sharing a PostgreSQL database can
+/// open each other's leftover secrets.
+pub const MASTER_KEY: &str = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
+
 pub async fn start() -> TestServer {
+    start_with(&[]).await
+}
+
+/// The server with its delivery worker, fast test timings, private targets allowed, and the
+/// given settings on top.
+pub async fn start_with(settings: &[(&str, &str)]) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().display().to_string();
     let db_url = std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| format!("sqlite://{data}/test.db?mode=rwc"));
-    let config = server::config::Config::load(|k| match k {
-        "HOOKWELL_DATA_DIR" => Some(data.clone()),
-        "DATABASE_URL" => Some(db_url.clone()),
-        "HOOKWELL_ADMIN_PASSWORD" => Some(ADMIN_PASSWORD.into()),
-        "HOOKWELL_ADDR" => Some("127.0.0.1:0".into()),
-        _ => None,
+    let settings: Vec<(String, String)> = settings.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let config = server::config::Config::load(|k| {
+        if let Some((_, v)) = settings.iter().find(|(name, _)| name == k) {
+            return Some(v.clone());
+        }
+        match k {
+            "HOOKWELL_DATA_DIR" => Some(data.clone()),
+            "DATABASE_URL" => Some(db_url.clone()),
+            "HOOKWELL_ADMIN_PASSWORD" => Some(ADMIN_PASSWORD.into()),
+            "HOOKWELL_ADDR" => Some("127.0.0.1:0".into()),
+            "HOOKWELL_MASTER_KEY" => Some(MASTER_KEY.into()),
+            "HOOKWELL_ALLOW_PRIVATE_TARGETS" => Some("true".into()),
+            "HOOKWELL_RETRY_SCHEDULE" => Some("50ms,50ms,50ms".into()),
+            "HOOKWELL_DELIVERY_TIMEOUT" => Some("2s".into()),
+            "HOOKWELL_SYNC_TIMEOUT" => Some("2s".into()),
+            "HOOKWELL_DELIVERY_LEASE" => Some("10s".into()),
+            "HOOKWELL_DELIVERY_POLL_INTERVAL" => Some("50ms".into()),
+            "HOOKWELL_SHUTDOWN_GRACE" => Some("1s".into()),
+            _ => None,
+        }
     })
     .unwrap();
     let state = server::prepare(&config).await.unwrap();
-    let app = server::router::build(state.clone());
+    let api = server::api_state(&state, &config).unwrap();
+    if let Some(worker) = server::start_worker(&state, &config).unwrap() {
+        // Stopped with the test's runtime; kept alive until then.
+        std::mem::forget(worker);
+    }
+    let app = server::router::build_with_api(state.clone(), api);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await });
@@ -90,4 +119,66 @@ pub fn hook(name: &str, event: &str) -> Value {
 
 pub fn list_query() -> Value {
     json!({"query": {"search": "", "event_type": null, "active": null, "sort": "Name", "page": 0}})
+}
+
+/// A new API key for the platform API.
+pub async fn api_key(s: &TestServer) -> String {
+    app::ssr::api_keys::create(&s.state.db, "tests", &unique("key")).await.unwrap().key
+}
+
+/// The acting administrator for service calls.
+pub fn actor() -> app::model::CurrentUser {
+    app::model::CurrentUser { id: 0, role: Role::SiteAdmin, username: "tests".into() }
+}
+
+/// Creates a webhook through the service; returns its id and HMAC secret (if any).
+pub async fn webhook(
+    s: &TestServer,
+    name: &str,
+    url: &str,
+    event: &str,
+    edit: impl FnOnce(&mut Value),
+) -> (i32, Option<String>) {
+    let mut form = hook(name, event);
+    form["url"] = json!(url);
+    edit(&mut form);
+    let form: app::model::WebhookForm = serde_json::from_value(form).unwrap();
+    let saved = app::ssr::webhooks::create(&s.state.db, &s.state.cipher, &actor(), &form).await.unwrap();
+    (saved.id, saved.new_secret)
+}
+
+/// POSTs JSON to the API with a key.
+pub async fn api_post(s: &TestServer, key: &str, path: &str, body: Value) -> (StatusCode, Value) {
+    let res = client().post(s.url(path)).bearer_auth(key).json(&body).send().await.unwrap();
+    let status = res.status();
+    let text = res.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+}
+
+/// Waits until `check` holds (polling), or fails the test after `secs`.
+pub async fn eventually<F, Fut>(secs: u64, what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while std::time::Instant::now() < deadline {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("timed out waiting for: {what}");
+}
+
+/// The delivery rows of a webhook, oldest first.
+pub async fn deliveries_of(s: &TestServer, webhook_id: i32) -> Vec<app::ssr::entities::delivery::Model> {
+    use app::ssr::entities::delivery;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    delivery::Entity::find()
+        .filter(delivery::Column::WebhookId.eq(webhook_id))
+        .order_by_asc(delivery::Column::Id)
+        .all(&s.state.db)
+        .await
+        .unwrap()
 }
