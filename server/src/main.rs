@@ -20,7 +20,7 @@ async fn main() {
     let result = match args.first().map(String::as_str) {
         Some("api-key") => create_api_key(&args[1..]).await,
         Some("user") => create_user(&args[1..]).await,
-        Some("--demo") | None => run(args.first().is_some()).await,
+        Some("--demo") | None => run(!args.is_empty()).await,
         Some(other) => Err(format!("unknown command '{other}'\n{USAGE}")),
     };
     if let Err(message) = result {
@@ -36,7 +36,7 @@ async fn create_api_key(args: &[String]) -> Result<(), String> {
     }
     let config = server::config::Config::load(|k| std::env::var(k).ok())?;
     let state = server::prepare(&config).await?;
-    let key = app::ssr::api_keys::create(&state.db, "cli", name).await.map_err(|e| format!("{}", e.message()))?;
+    let key = app::ssr::api_keys::create(&state.db, "cli", name).await.map_err(|e| e.message())?;
     println!("{}", key.key);
     Ok(())
 }

@@ -5,7 +5,7 @@ use super::request::{ApiJson, ApiKey};
 use super::{fired, ApiState};
 use crate::delivery::matching::EventRoute;
 use crate::delivery::overlay::{apply_response, Answers};
-use crate::delivery::sync_call::{call_in_order, Answer};
+use crate::delivery::sync_call::{call_in_order, Answer, SyncEvent};
 use app::model::{validate_event_name, validate_key, EventType};
 use axum::extract::{Path, State};
 use axum::Json;
@@ -86,9 +86,7 @@ async fn overlay_all(
         &state.clients,
         &state.app.cipher,
         hooks,
-        event_type.as_str(),
-        event_name,
-        data,
+        SyncEvent { event_type: event_type.as_str(), event_name, data },
         state.settings.sync_timeout,
         state.max_body,
     )

@@ -6,7 +6,7 @@ use super::request::{ApiJson, ApiKey};
 use super::{fired, ApiState};
 use crate::delivery::matching::EventRoute;
 use crate::delivery::overlay::{parse_documents, Document};
-use crate::delivery::sync_call::call_in_order;
+use crate::delivery::sync_call::{call_in_order, SyncEvent};
 use app::model::{validate_key, EventType};
 use axum::extract::State;
 use axum::Json;
@@ -79,9 +79,7 @@ pub async fn process(
         &state.clients,
         &state.app.cipher,
         hooks,
-        EventType::PostProcessingEvent.as_str(),
-        None,
-        data,
+        SyncEvent { event_type: EventType::PostProcessingEvent.as_str(), event_name: None, data },
         state.settings.sync_timeout,
         state.max_body,
     )

@@ -382,6 +382,8 @@ mod tests {
     /// End to end through reqwest: the refusal surfaces in the request error's source chain.
     #[tokio::test]
     async fn reqwest_with_the_resolver_never_connects_to_a_refused_address() {
+        // In the product reqwest has no bundled TLS provider: install ring first.
+        crate::delivery::client::install_crypto_provider();
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();

@@ -14,25 +14,31 @@ pub struct Answer {
     pub result: Result<Vec<u8>, String>,
 }
 
+/// The event of one synchronous call.
+pub struct SyncEvent {
+    pub event_type: &'static str,
+    pub event_name: Option<String>,
+    /// The request, as the event's `data`.
+    pub data: Value,
+}
+
 /// Calls each of `hooks` in the order given with one event (`eventId` generated per call),
 /// each with its own `webhook-id`. `max_body` bounds what is read of each answer.
-#[instrument(skip_all, fields(event_type))]
+#[instrument(skip_all)]
 pub async fn call_in_order(
     clients: &Clients,
     cipher: &SecretCipher,
     hooks: Vec<webhook::Model>,
-    event_type: &str,
-    event_name: Option<String>,
-    data: Value,
+    sync: SyncEvent,
     timeout: Duration,
     max_body: usize,
 ) -> Vec<Answer> {
     let event = EventPayload {
         event_id: format!("evt_{}", uuid::Uuid::new_v4().simple()),
-        event_type: event_type.to_string(),
+        event_type: sync.event_type.to_string(),
         created_date: Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
-        event_name,
-        data,
+        event_name: sync.event_name,
+        data: sync.data,
     };
     let mut answers = Vec::with_capacity(hooks.len());
     for hook in hooks {

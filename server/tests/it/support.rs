@@ -52,6 +52,12 @@ pub async fn start_with(settings: &[(&str, &str)]) -> TestServer {
     })
     .unwrap();
     let state = server::prepare(&config).await.unwrap();
+    if std::env::var("TEST_DATABASE_URL").is_ok() {
+        // PostgreSQL tests share one database and run one at a time: webhooks left by earlier
+        // tests (and their queued deliveries) must not receive this test's events.
+        use sea_orm::EntityTrait;
+        app::ssr::entities::webhook::Entity::delete_many().exec(&state.db).await.unwrap();
+    }
     let api = server::api_state(&state, &config).unwrap();
     if let Some(worker) = server::start_worker(&state, &config).unwrap() {
         // Stopped with the test's runtime; kept alive until then.
