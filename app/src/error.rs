@@ -27,6 +27,9 @@ pub enum AppError {
     /// The request body is over the size limit.
     #[error("This is too large to send: at most {} KiB are accepted.", crate::error::MAX_FORM_BYTES / 1024)]
     TooLarge,
+    /// The server is too busy to take this now; try again in a moment (503 + Retry-After).
+    #[error("The server is busy. Try again in a moment.")]
+    Busy,
     /// Too many attempts; try again later.
     #[error("Too many attempts. Wait a minute and try again.")]
     RateLimited,
@@ -49,6 +52,7 @@ impl AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Transport(_) => StatusCode::BAD_REQUEST,
         }

@@ -10,6 +10,10 @@ pub struct Config {
     pub master_key: Option<[u8; 32]>,
     pub admin_password: Option<String>,
     pub allow_private_targets: bool,
+    /// The origin browsers use (`HOOKWELL_PUBLIC_URL`), e.g. `https://hooks.example.com`.
+    pub public_origin: Option<String>,
+    /// Session idle timeout and absolute lifetime.
+    pub sessions: app::ssr::auth::SessionPolicy,
 }
 
 impl Config {
@@ -41,8 +45,44 @@ impl Config {
                 Some(v) if matches!(v.as_str(), "false" | "0" | "no") => false,
                 Some(v) => return Err(format!("HOOKWELL_ALLOW_PRIVATE_TARGETS: '{v}' is not true or false")),
             };
-        Ok(Config { addr, database_url, data_dir, master_key, admin_password, allow_private_targets })
+        let public_origin = non_empty("HOOKWELL_PUBLIC_URL").map(|v| check_public_url(v.trim())).transpose()?;
+        let defaults = app::ssr::auth::SessionPolicy::default();
+        let duration = |key: &str, default: chrono::Duration| -> Result<chrono::Duration, String> {
+            match non_empty(key) {
+                None => Ok(default),
+                Some(v) => humantime::parse_duration(v.trim())
+                    .ok()
+                    .and_then(|d| chrono::Duration::from_std(d).ok())
+                    .filter(|d| *d > chrono::Duration::zero())
+                    .ok_or_else(|| format!("{key}: '{v}' is not a duration such as 30m, 12h or 7d")),
+            }
+        };
+        let sessions = app::ssr::auth::SessionPolicy {
+            idle: duration("HOOKWELL_SESSION_IDLE", defaults.idle)?,
+            max: duration("HOOKWELL_SESSION_MAX", defaults.max)?,
+        };
+        Ok(Config {
+            addr,
+            database_url,
+            data_dir,
+            master_key,
+            admin_password,
+            allow_private_targets,
+            public_origin,
+            sessions,
+        })
     }
+}
+
+/// `HOOKWELL_PUBLIC_URL`: an absolute http(s) URL; only its origin is kept.
+fn check_public_url(v: &str) -> Result<String, String> {
+    let url = url::Url::parse(v).map_err(|e| {
+        format!("HOOKWELL_PUBLIC_URL: '{v}' is not a URL ({e}); expected e.g. https://hooks.example.com")
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(format!("HOOKWELL_PUBLIC_URL: '{v}' must be an http:// or https:// URL with a host"));
+    }
+    Ok(url.origin().ascii_serialization())
 }
 
 fn check_database_url(v: &str) -> Result<String, String> {
@@ -94,6 +134,20 @@ mod tests {
             .starts_with("HOOKWELL_ALLOW_PRIVATE_TARGETS:"));
         assert!(load(&[("HOOKWELL_MASTER_KEY", "short")]).unwrap_err().contains("HOOKWELL_MASTER_KEY"));
         assert!(load(&[("HOOKWELL_ADMIN_PASSWORD", "abc")]).unwrap_err().starts_with("HOOKWELL_ADMIN_PASSWORD:"));
+    }
+
+    #[test]
+    fn public_url_keeps_the_origin_and_session_durations_parse() {
+        let c = load(&[
+            ("HOOKWELL_PUBLIC_URL", "https://Hooks.Example.com:8443/console/"),
+            ("HOOKWELL_SESSION_IDLE", "30m"),
+        ])
+        .unwrap();
+        assert_eq!(c.public_origin.as_deref(), Some("https://hooks.example.com:8443"));
+        assert_eq!(c.sessions.idle, chrono::Duration::minutes(30));
+        assert_eq!(c.sessions.max, chrono::Duration::days(7));
+        assert!(load(&[("HOOKWELL_PUBLIC_URL", "ftp://x")]).unwrap_err().starts_with("HOOKWELL_PUBLIC_URL:"));
+        assert!(load(&[("HOOKWELL_SESSION_MAX", "soon")]).unwrap_err().starts_with("HOOKWELL_SESSION_MAX:"));
     }
 
     #[test]

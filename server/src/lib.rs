@@ -11,7 +11,23 @@ pub mod config;
 mod forms;
 pub mod page;
 pub mod router;
-mod security;
+pub mod security;
+
+/// Deletes expired and idle sessions now and then, for as long as the server runs.
+pub fn spawn_session_purge(state: &AppState) -> tokio::task::JoinHandle<()> {
+    let (db, policy) = (state.db.clone(), state.sessions);
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            match app::ssr::auth::purge_sessions(&db, policy).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(removed = n, "expired sessions purged"),
+                Err(e) => tracing::warn!(error = %e, "purging sessions failed; will retry"),
+            }
+        }
+    })
+}
 
 /// Connects to the database, applies migrations, loads the master key and creates the first
 /// Site Administrator when there are no users yet.
@@ -42,5 +58,7 @@ pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
         cipher,
         login_limiter: Arc::new(LoginLimiter::new(Duration::from_secs(300), 5, 30)),
         leptos_options: page::leptos_options(config.addr),
+        sessions: config.sessions,
+        public_origin: config.public_origin.clone(),
     })
 }

@@ -26,6 +26,7 @@ async fn run() -> Result<(), String> {
     if config.allow_private_targets {
         warn!("HOOKWELL_ALLOW_PRIVATE_TARGETS=true: deliveries may reach loopback and private addresses");
     }
+    server::spawn_session_purge(&state);
     let app = server::router::build(state);
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await

@@ -73,7 +73,7 @@ pub fn build(state: AppState) -> Router {
         .layer(middleware::from_fn(server_fn_error_status))
         .layer(middleware::from_fn_with_state(state.clone(), forms::server_fn::answer_plain_posts))
         .layer(middleware::from_fn_with_state(state.clone(), security::resolve_session))
-        .layer(middleware::from_fn(security::check_origin))
+        .layer(middleware::from_fn_with_state(state.clone(), security::check_origin))
         .layer(middleware::from_fn(security::limit_body))
         .layer(middleware::from_fn(security::no_store))
         .layer(middleware::from_fn(security::content_security_policy))

@@ -6,6 +6,7 @@ pub mod crypto;
 pub mod demo;
 pub mod entities;
 pub mod login_limiter;
+pub mod passwords;
 pub mod secret_binding;
 pub mod state;
 pub mod users;

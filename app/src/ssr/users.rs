@@ -1,5 +1,5 @@
 //! Users: the first Site Administrator, and what a Site Administrator can change.
-use super::{audit, auth, crypto::random_token, entities::user};
+use super::{audit, auth, crypto::random_token, entities::user, passwords::PasswordWork};
 use crate::error::{AppError, AppResult};
 use crate::model::{validate_password, validate_username, CurrentUser, Role, UserRow};
 use chrono::Utc;
@@ -22,7 +22,7 @@ pub async fn ensure_first_admin(db: &DatabaseConnection, configured: Option<&str
 async fn insert(db: &impl ConnectionTrait, username: &str, password: &str, role: Role) -> AppResult<user::Model> {
     Ok(user::ActiveModel {
         username: Set(username.to_string()),
-        password_hash: Set(auth::hash_password(password)),
+        password_hash: Set(PasswordWork::shared().hash(password).await?),
         role: Set(role),
         disabled: Set(false),
         created_at: Set(Utc::now()),
@@ -121,7 +121,7 @@ pub async fn reset_password(db: &DatabaseConnection, actor: &CurrentUser, id: i3
     let txn = db.begin().await?;
     let u = find(&txn, id).await?;
     let mut m: user::ActiveModel = u.clone().into();
-    m.password_hash = Set(auth::hash_password(password));
+    m.password_hash = Set(PasswordWork::shared().hash(password).await?);
     m.update(&txn).await?;
     auth::end_other_sessions(&txn, id).await?;
     audit::record(&txn, &actor.username, "user.reset_password", target(&u), "").await?;
