@@ -11,7 +11,7 @@ pub mod webhook;
 pub mod webhook_list;
 
 pub use audit::AuditEntry;
-pub use catalog::{validate_display_name, validate_key, CatalogItem, CatalogKind};
+pub use catalog::{validate_display_name, validate_key, CatalogItem, CatalogKind, CatalogUsage, WebhookRef};
 pub use field_errors::FieldErrors;
 pub use role::{validate_password, validate_username, CurrentUser, Role, UserRow, MIN_PASSWORD_CHARS};
 pub use webhook::{

@@ -1,9 +1,12 @@
 //! Work groups and templates: the two catalogs a webhook can be limited to. Both tables
 //! have the same shape, so each operation is written once for either.
 use super::audit;
+use super::entities::{webhook, webhook_template, webhook_work_group};
 use crate::error::{AppError, AppResult};
-use crate::model::{validate_display_name, validate_key, CatalogItem, CatalogKind, CurrentUser};
-use sea_orm::{prelude::*, ActiveValue::Set, QueryOrder, TransactionTrait};
+use crate::model::{
+    validate_display_name, validate_key, CatalogItem, CatalogKind, CatalogUsage, CurrentUser, WebhookRef,
+};
+use sea_orm::{prelude::*, sea_query::ExprTrait, ActiveValue::Set, QueryOrder, TransactionTrait};
 
 /// Runs `$body` with `$m` bound to the entity module of `$kind`.
 macro_rules! with_table {
@@ -106,20 +109,98 @@ pub async fn rename(
     Ok(())
 }
 
-/// Deletes an item. Webhooks that used it lose the link (foreign-key cascade), never themselves.
-pub async fn delete(db: &DatabaseConnection, actor: &CurrentUser, kind: CatalogKind, id: i32) -> AppResult<()> {
+/// The item and the webhooks limited to it.
+pub async fn usage(db: &impl ConnectionTrait, kind: CatalogKind, id: i32) -> AppResult<CatalogUsage> {
+    let item = by_ids(db, kind, &[id]).await?.pop().ok_or_else(|| AppError::NotFound(capitalized(kind)))?;
+    let webhook_ids: Vec<i32> = match kind {
+        CatalogKind::WorkGroup => webhook_work_group::Entity::find()
+            .filter(webhook_work_group::Column::WorkGroupId.eq(id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|l| l.webhook_id)
+            .collect(),
+        CatalogKind::Template => webhook_template::Entity::find()
+            .filter(webhook_template::Column::TemplateId.eq(id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|l| l.webhook_id)
+            .collect(),
+    };
+    let webhooks = if webhook_ids.is_empty() {
+        vec![]
+    } else {
+        webhook::Entity::find()
+            .filter(webhook::Column::Id.is_in(webhook_ids))
+            .order_by_asc(webhook::Column::Name)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|w| WebhookRef { id: w.id, name: w.name, active: w.active })
+            .collect()
+    };
+    Ok(CatalogUsage { item, webhooks })
+}
+
+fn quoted(webhooks: &[WebhookRef]) -> String {
+    webhooks.iter().map(|w| format!("“{}”", w.name)).collect::<Vec<_>>().join(", ")
+}
+
+/// Deletes an item. An item that webhooks are limited to is refused (deleting it would widen
+/// them to every work group or template), unless `deactivate_webhooks` says to deactivate
+/// those webhooks with it; they are named in the audit record either way.
+pub async fn delete(
+    db: &DatabaseConnection,
+    actor: &CurrentUser,
+    kind: CatalogKind,
+    id: i32,
+    deactivate_webhooks: bool,
+) -> AppResult<()> {
     let txn = db.begin().await?;
-    let name = with_table!(kind, t => {
-        let row = t::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| AppError::NotFound(capitalized(kind)))?;
-        t::Entity::delete_by_id(id).exec(&txn).await?;
-        row.name
-    });
+    let CatalogUsage { item, webhooks } = usage(&txn, kind, id).await?;
+    if !webhooks.is_empty() && !deactivate_webhooks {
+        return Err(AppError::Conflict(format!(
+            "“{}” is used by {} {}: {}. Change {} first, or delete it and deactivate {}.",
+            item.name,
+            webhooks.len(),
+            if webhooks.len() == 1 { "webhook" } else { "webhooks" },
+            quoted(&webhooks),
+            if webhooks.len() == 1 { "it" } else { "them" },
+            if webhooks.len() == 1 { "it" } else { "them" },
+        )));
+    }
+    let now = chrono::Utc::now();
+    for w in webhooks.iter().filter(|w| w.active) {
+        webhook::Entity::update_many()
+            .col_expr(webhook::Column::Active, Expr::value(false))
+            .col_expr(webhook::Column::Version, Expr::col(webhook::Column::Version).add(1))
+            .col_expr(webhook::Column::UpdatedAt, Expr::value(now))
+            .col_expr(webhook::Column::UpdatedBy, Expr::value(actor.username.clone()))
+            .filter(webhook::Column::Id.eq(w.id))
+            .exec(&txn)
+            .await?;
+        audit::record(
+            &txn,
+            &actor.username,
+            "webhook.deactivate",
+            audit::Target { kind: "webhook", id: Some(w.id), name: &w.name },
+            format!("its {} “{}” was deleted", kind.noun(), item.name),
+        )
+        .await?;
+    }
+    with_table!(kind, t => { t::Entity::delete_by_id(id).exec(&txn).await?; });
+    let detail = if webhooks.is_empty() {
+        String::new()
+    } else {
+        format!("deactivated the webhooks limited to it: {}", quoted(&webhooks))
+    };
     audit::record(
         &txn,
         &actor.username,
         &format!("{}.delete", audit_kind(kind)),
-        audit::Target { kind: audit_kind(kind), id: Some(id), name: &name },
-        "",
+        audit::Target { kind: audit_kind(kind), id: Some(id), name: &item.name },
+        detail,
     )
     .await?;
     txn.commit().await?;

@@ -16,6 +16,12 @@ pub const ADMIN_PASSWORD: &str = "admin-password-1";
 pub const PASSWORD: &str = "password-for-tests";
 
 pub async fn start() -> TestServer {
+    start_with(&[]).await
+}
+
+/// A server with extra settings (`HOOKWELL_…` variables) on top of the test defaults.
+pub async fn start_with(settings: &[(&str, &str)]) -> TestServer {
+    let settings: Vec<(String, String)> = settings.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().display().to_string();
     let db_url = std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| format!("sqlite://{data}/test.db?mode=rwc"));
@@ -24,7 +30,7 @@ pub async fn start() -> TestServer {
         "DATABASE_URL" => Some(db_url.clone()),
         "HOOKWELL_ADMIN_PASSWORD" => Some(ADMIN_PASSWORD.into()),
         "HOOKWELL_ADDR" => Some("127.0.0.1:0".into()),
-        _ => None,
+        other => settings.iter().find(|(k, _)| k == other).map(|(_, v)| v.clone()),
     })
     .unwrap();
     let state = server::prepare(&config).await.unwrap();
