@@ -1,12 +1,13 @@
 //! Work groups and templates: the two catalogs a webhook can be limited to. Both tables
 //! have the same shape, so each operation is written once for either.
 use super::audit;
+use super::db::{broken_rule, UniqueRule};
 use super::entities::{webhook, webhook_template, webhook_work_group};
 use crate::error::{AppError, AppResult};
 use crate::model::{
     validate_display_name, validate_key, CatalogItem, CatalogKind, CatalogUsage, CurrentUser, WebhookRef,
 };
-use sea_orm::{prelude::*, sea_query::ExprTrait, ActiveValue::Set, QueryOrder, TransactionTrait};
+use sea_orm::{prelude::*, sea_query::ExprTrait, ActiveValue::Set, QueryOrder};
 
 /// Runs `$body` with `$m` bound to the entity module of `$kind`.
 macro_rules! with_table {
@@ -50,7 +51,12 @@ pub async fn by_ids(db: &impl ConnectionTrait, kind: CatalogKind, ids: &[i32]) -
     })
 }
 
-/// Adds an item; keys are unique.
+/// The message for a key another item of `kind` already has.
+fn key_taken(kind: CatalogKind, key: &str) -> AppError {
+    AppError::invalid("key", format!("A {} with key “{key}” already exists.", kind.noun()))
+}
+
+/// Adds an item; keys are unique (checked first, and enforced by the database for concurrent adds).
 pub async fn add(
     db: &DatabaseConnection,
     actor: &CurrentUser,
@@ -60,12 +66,19 @@ pub async fn add(
 ) -> AppResult<i32> {
     let key = validate_key(key).map_err(|m| AppError::invalid("key", m))?;
     let name = validate_display_name(name).map_err(|m| AppError::invalid("name", m))?;
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     let id = with_table!(kind, t => {
         if t::Entity::find().filter(t::Column::Key.eq(&key)).one(&txn).await?.is_some() {
-            return Err(AppError::invalid("key", format!("A {} with key “{key}” already exists.", kind.noun())));
+            return Err(key_taken(kind, &key));
         }
-        t::ActiveModel { key: Set(key.clone()), name: Set(name.clone()), ..Default::default() }.insert(&txn).await?.id
+        t::ActiveModel { key: Set(key.clone()), name: Set(name.clone()), ..Default::default() }
+            .insert(&txn)
+            .await
+            .map_err(|e| match broken_rule(&e) {
+                Some(UniqueRule::CatalogKey) => key_taken(kind, &key),
+                _ => e.into(),
+            })?
+            .id
     });
     audit::record(
         &txn,
@@ -88,7 +101,7 @@ pub async fn rename(
     name: &str,
 ) -> AppResult<()> {
     let name = validate_display_name(name).map_err(|m| AppError::invalid("name", m))?;
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     let old = with_table!(kind, t => {
         let row = t::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| AppError::NotFound(capitalized(kind)))?;
         let old = row.name.clone();
@@ -157,7 +170,7 @@ pub async fn delete(
     id: i32,
     deactivate_webhooks: bool,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     let CatalogUsage { item, webhooks } = usage(&txn, kind, id).await?;
     if !webhooks.is_empty() && !deactivate_webhooks {
         return Err(AppError::Conflict(format!(

@@ -3,6 +3,7 @@ pub mod audit;
 pub mod auth;
 pub mod catalog;
 pub mod crypto;
+pub mod db;
 pub mod demo;
 pub mod entities;
 pub mod login_limiter;

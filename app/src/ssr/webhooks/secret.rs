@@ -4,7 +4,7 @@ use crate::error::{AppError, AppResult};
 use crate::model::{field, AuthMethod, CurrentUser};
 use crate::ssr::crypto::{new_hmac_secret, Binding, SecretCipher};
 use crate::ssr::entities::webhook;
-use sea_orm::{prelude::*, ActiveValue::Set, TransactionTrait};
+use sea_orm::{prelude::*, ActiveValue::Set};
 
 /// Replaces the HMAC secret; the old one stops working at once (no grace period).
 /// `seen_version` is the webhook version the confirmation was shown for: a confirmation posted
@@ -16,7 +16,7 @@ pub async fn regenerate_secret(
     id: i32,
     seen_version: i32,
 ) -> AppResult<String> {
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     let old = find(&txn, id).await?;
     if old.version != seen_version {
         return Err(AppError::Conflict(format!(
