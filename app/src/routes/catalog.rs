@@ -55,7 +55,11 @@ fn CatalogDeletePage(kind: CatalogKind) -> impl IntoView {
 fn CatalogPage(kind: CatalogKind) -> impl IntoView {
     let add = ServerAction::<AddCatalogItem>::new();
     let rename = ServerAction::<RenameCatalogItem>::new();
-    let items = Resource::new(move || (add.version().get(), rename.version().get()), move |_| list_catalog(kind));
+    let delete = ServerAction::<DeleteCatalogItem>::new();
+    let items = Resource::new(
+        move || (add.version().get(), rename.version().get(), delete.version().get()),
+        move |_| list_catalog(kind),
+    );
     let editable = use_viewer().is_some_and(|u| u.role == Role::SiteAdmin);
     let (added, renamed) =
         (Feedback::new("add_catalog_item", add.value()), Feedback::new("rename_catalog_item", rename.value()));
@@ -76,7 +80,7 @@ fn CatalogPage(kind: CatalogKind) -> impl IntoView {
                     <p class="form-error" role="alert" hidden=move || added_message.get().is_none()>{move || added_message.get()}</p>
                 })}
                 <p class="form-error" role="alert" hidden=move || renamed_message.get().is_none()>{move || renamed_message.get()}</p>
-                <Loaded resource=items page=move |list| view! { <CatalogTable kind list editable rename renamed/> }/>
+                <Loaded resource=items page=move |list| view! { <CatalogTable kind list editable rename renamed delete/> }/>
             </section>
         </Guarded>
     }
@@ -89,10 +93,10 @@ fn CatalogTable(
     editable: bool,
     rename: ServerAction<RenameCatalogItem>,
     renamed: Feedback,
+    delete: ServerAction<DeleteCatalogItem>,
 ) -> impl IntoView {
     let ready = hydrated();
     let deleting = RwSignal::new(None::<i32>);
-    let delete = ServerAction::<DeleteCatalogItem>::new();
     let usage = Resource::new(
         move || deleting.get(),
         move |id| async move {
