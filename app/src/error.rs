@@ -36,6 +36,9 @@ pub enum AppError {
     /// A platform API body over its configured limit (bytes).
     #[error("The body is larger than the limit of {0} bytes.")]
     BodyOverLimit(usize),
+    /// The server is too busy to take this now; try again in a moment (503 + Retry-After).
+    #[error("The server is busy. Try again in a moment.")]
+    Busy,
     /// Too many attempts; try again later.
     #[error("Too many attempts. Wait a minute and try again.")]
     RateLimited,
@@ -61,6 +64,7 @@ impl AppError {
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::BodyOverLimit(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Transport(_) => StatusCode::BAD_REQUEST,
         }

@@ -75,7 +75,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("webhooks/:id/edit") view=routes::webhook_edit::EditWebhookPage ssr=SsrMode::Async/>
                     <Route path=path!("webhooks/:id/delete") view=routes::webhook_delete::DeleteWebhookPage ssr=SsrMode::Async/>
                     <Route path=path!("work-groups") view=routes::catalog::WorkGroupsPage ssr=SsrMode::Async/>
+                    <Route path=path!("work-groups/:id/delete") view=routes::catalog::DeleteWorkGroupPage ssr=SsrMode::Async/>
                     <Route path=path!("templates") view=routes::catalog::TemplatesPage ssr=SsrMode::Async/>
+                    <Route path=path!("templates/:id/delete") view=routes::catalog::DeleteTemplatePage ssr=SsrMode::Async/>
                     <Route path=path!("users") view=routes::users::UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("audit") view=routes::audit::AuditPage ssr=SsrMode::Async/>
                 </ParentRoute>

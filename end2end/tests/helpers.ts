@@ -144,8 +144,8 @@ export async function createViaRpc(page: Page, spec: WebhookSpec & { workGroupId
     event_name: spec.eventName ?? '',
     active: spec.active === false ? null : 'on',
     ssl: spec.acceptUntrustedSsl ? 'accept' : 'block',
-    work_groups: spec.workGroupIds ?? [],
-    templates: spec.templateIds ?? [],
+    work_groups: (spec.workGroupIds ?? []).map(String),
+    templates: (spec.templateIds ?? []).map(String),
   };
   const res = await page.request.post('/rpc/create_webhook', { data: { form }, headers: { Accept: 'application/json' } });
   expect(res.status(), `create_webhook: ${await res.text()}`).toBe(200);

@@ -350,7 +350,7 @@ test.describe('validation', () => {
       await f.eventName.fill('bad name');
       await expectFieldError(page, 'Interview Event Name', 'event_name', 'Use only letters, digits, _, - and . in the event name.');
       await f.eventName.fill('address.complete');
-      await f.token.fill('token-abcd-9876');
+      await f.token.fill('token-abcd-efgh-9876');
       for (const [label, field] of [['Name', 'name'], ['Interview Event Name', 'event_name'], ['Access token', 'access_token']]) {
         await expectFieldValid(page, label, field);
       }
@@ -372,7 +372,7 @@ test.describe('validation', () => {
       await expect(f.accept).toBeChecked();
       await expect(f.active).not.toBeChecked();
 
-      await fillWebhookForm(page, { name, url: 'not a url', accessToken: 'token-abcd-9876' });
+      await fillWebhookForm(page, { name, url: 'not a url', accessToken: 'token-abcd-efgh-9876' });
       res = await submit(page, js, f.create, /^\/webhooks\/new$/);
       expect(res!.status()).toBe(422);
       await expectFieldError(page, 'URL', 'url', 'Enter a full URL such as https://example.com/hooks.');
@@ -381,14 +381,14 @@ test.describe('validation', () => {
       await expect(f.url).toHaveValue('not a url');
 
       // A plain-http URL is warned about but not refused.
-      await fillWebhookForm(page, { url: 'http://example.com/plain', accessToken: 'token-abcd-9876' });
+      await fillWebhookForm(page, { url: 'http://example.com/plain', accessToken: 'token-abcd-efgh-9876' });
       res = await submit(page, js, f.create, /^\/webhooks\/new$/);
       expect(res!.status()).toBe(422);
       await expectFieldValid(page, 'URL', 'url');
       await expect(page.locator('#url-warning')).toBeVisible();
       await expect(page.locator('#url-warning')).toContainText('plain http');
       await expectFieldError(page, 'Interview Event Name', 'event_name', "Enter the Event Name used in the template's Interview Event dialog element.");
-      await fillWebhookForm(page, { eventName: 'address.complete', accessToken: 'token-abcd-9876' });
+      await fillWebhookForm(page, { eventName: 'address.complete', accessToken: 'token-abcd-efgh-9876' });
     }
 
     await f.create.click();

@@ -56,7 +56,7 @@ test.describe('webhook page actions', () => {
   test('the list has the documented columns', async ({ page }) => {
     await signIn(page, INTEGRATOR);
     const name = unique('Columns');
-    await createViaRpc(page, { name, url: 'https://cols.example.com/x', auth: 'AccessToken', accessToken: 'cols-token-1' });
+    await createViaRpc(page, { name, url: 'https://cols.example.com/x', auth: 'AccessToken', accessToken: 'cols-token-0000-1' });
     const row = await listRow(page, name);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Webhooks');
     await expect(page.getByRole('link', { name: 'Create new webhook' })).toBeVisible();
@@ -256,7 +256,7 @@ test.describe('deep links render on the server', () => {
     const tplId = await addCatalogItem(page, 'Template', uniqueKey('tpl-deep'), tplName);
     const name = unique('Deep link');
     const { id } = await createViaRpc(page, {
-      name, url: 'https://deep.example.com/load', eventType: 'InterviewLoadEvent', auth: 'AccessToken', accessToken: 'deep-token-7777',
+      name, url: 'https://deep.example.com/load', eventType: 'InterviewLoadEvent', auth: 'AccessToken', accessToken: 'deep-token-xx-7777',
       acceptUntrustedSsl: true, active: false, templateIds: [tplId],
     });
 
@@ -267,7 +267,7 @@ test.describe('deep links render on the server', () => {
       const html = await res.text();
       expect(html, path).toContain(name);
       expect(html, path).toContain('https://deep.example.com/load');
-      expect(html, path).not.toContain('deep-token-7777');
+      expect(html, path).not.toContain('deep-token-xx-7777');
     }
 
     const detail = await page.goto(`/webhooks/${id}`);
@@ -320,7 +320,7 @@ test.describe('audit log', () => {
 });
 
 test.describe('work groups and templates', () => {
-  test('deleting a work group a webhook uses keeps the webhook', async ({ page }, testInfo) => {
+  test('deleting a work group a webhook uses names it and deactivates it, never widens it', async ({ page }, testInfo) => {
     const js = jsOn(testInfo);
     await signIn(page, ADMIN);
     const wgKey = uniqueKey('wg-del');
@@ -347,23 +347,30 @@ test.describe('work groups and templates', () => {
 
     const name = unique('Uses a work group');
     const { id } = await createViaUi(page, js, {
-      name, auth: 'AccessToken', accessToken: 'wg-token-5555', eventType: 'InterviewLoadEvent', workGroups: [wgName], templates: [tplName],
+      name, auth: 'AccessToken', accessToken: 'wg-token-xxxx-5555', eventType: 'InterviewLoadEvent', workGroups: [wgName], templates: [tplName],
     });
     await expect(setting(page, 'Work Groups')).toHaveText(wgName);
     await expect(setting(page, 'Templates')).toHaveText(tplName);
 
-    // Rename is offered on each row; then delete the work group.
+    // Rename is offered on each row; Delete asks first (in the page, or on its own page
+    // without JavaScript) and names the webhook limited to the work group.
     await page.goto('/work-groups');
     await hydrated(page, js);
     const row = page.getByRole('row').filter({ hasText: wgKey });
     await expect(row.getByRole('button', { name: 'Rename' })).toBeVisible();
-    await row.getByRole('button', { name: `Delete ${wgName}` }).click();
+    await row.getByRole('link', { name: `Delete ${wgName}` }).click();
+    const confirm = page.getByRole('alertdialog', { name: `Delete work group “${wgName}”?` });
+    await expect(confirm).toBeVisible();
+    if (!js) await expect(page).toHaveURL(/\/work-groups\/\d+\/delete$/);
+    await expect(confirm.getByRole('link', { name })).toBeVisible();
+    await confirm.getByRole('button', { name: 'Delete and deactivate 1 webhook' }).click();
+    await expect(page).toHaveURL(/\/work-groups$/);
     await expect(page.getByRole('row').filter({ hasText: wgKey })).toHaveCount(0);
 
     const res = await page.goto(`/webhooks/${id}`);
     expect(res?.status()).toBe(200);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
-    await expect(setting(page, 'Work Groups')).toHaveText('All work groups');
+    await expect(page.getByTestId('active-state')).toHaveText('Inactive');
     await expect(setting(page, 'Templates')).toHaveText(tplName);
   });
 

@@ -2,13 +2,20 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_initial;
+mod m20261201_000001_database_rules;
 mod m20261201_000002_delivery_engine;
+mod m20261201_000010_session_idle;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_initial::Migration), Box::new(m20261201_000002_delivery_engine::Migration)]
+        vec![
+            Box::new(m20261123_000001_initial::Migration),
+            Box::new(m20261201_000001_database_rules::Migration),
+            Box::new(m20261201_000002_delivery_engine::Migration),
+            Box::new(m20261201_000010_session_idle::Migration),
+        ]
     }
 }

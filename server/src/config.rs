@@ -14,6 +14,10 @@ pub struct Config {
     pub api_max_body_bytes: usize,
     /// The delivery engine's limits.
     pub delivery: DeliverySettings,
+    /// The origin browsers use (`HOOKWELL_PUBLIC_URL`), e.g. `https://hooks.example.com`.
+    pub public_origin: Option<String>,
+    /// Session idle timeout and absolute lifetime.
+    pub sessions: app::ssr::auth::SessionPolicy,
 }
 
 /// Limits and timings of the delivery engine; each is one variable with a default.
@@ -64,21 +68,9 @@ impl Default for DeliverySettings {
 /// Default of `HOOKWELL_API_MAX_BODY_BYTES`: 10 MiB.
 pub const DEFAULT_API_MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 
-/// Parses `500ms`, `15s`, `5m`, `2h`, `5d` (a bare number is seconds).
+/// Parses a duration such as `500ms`, `15s`, `5m`, `2h` or `5d`.
 pub fn parse_duration(raw: &str) -> Option<Duration> {
-    let v = raw.trim();
-    let split = v.find(|c: char| !c.is_ascii_digit()).unwrap_or(v.len());
-    let (number, unit) = v.split_at(split);
-    let n: u64 = number.parse().ok()?;
-    let per = match unit.trim() {
-        "ms" => return Some(Duration::from_millis(n)),
-        "" | "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        _ => return None,
-    };
-    n.checked_mul(per).map(Duration::from_secs)
+    humantime::parse_duration(raw.trim()).ok()
 }
 
 impl Config {
@@ -164,6 +156,19 @@ impl Config {
             ));
         }
         let api_max_body_bytes = count("HOOKWELL_API_MAX_BODY_BYTES", DEFAULT_API_MAX_BODY_BYTES)?;
+        let public_origin = non_empty("HOOKWELL_PUBLIC_URL").map(|v| check_public_url(v.trim())).transpose()?;
+        let defaults = app::ssr::auth::SessionPolicy::default();
+        let session_duration = |key: &str, default: chrono::Duration| -> Result<chrono::Duration, String> {
+            let std_default = default.to_std().unwrap_or_default();
+            chrono::Duration::from_std(duration(key, std_default)?)
+                .ok()
+                .filter(|d| *d > chrono::Duration::zero())
+                .ok_or_else(|| format!("{key}: must be a duration above zero such as 30m, 12h or 7d"))
+        };
+        let sessions = app::ssr::auth::SessionPolicy {
+            idle: session_duration("HOOKWELL_SESSION_IDLE", defaults.idle)?,
+            max: session_duration("HOOKWELL_SESSION_MAX", defaults.max)?,
+        };
         Ok(Config {
             addr,
             database_url,
@@ -173,8 +178,21 @@ impl Config {
             allow_private_targets,
             api_max_body_bytes,
             delivery,
+            public_origin,
+            sessions,
         })
     }
+}
+
+/// `HOOKWELL_PUBLIC_URL`: an absolute http(s) URL; only its origin is kept.
+fn check_public_url(v: &str) -> Result<String, String> {
+    let url = url::Url::parse(v).map_err(|e| {
+        format!("HOOKWELL_PUBLIC_URL: '{v}' is not a URL ({e}); expected e.g. https://hooks.example.com")
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(format!("HOOKWELL_PUBLIC_URL: '{v}' must be an http:// or https:// URL with a host"));
+    }
+    Ok(url.origin().ascii_serialization())
 }
 
 fn check_database_url(v: &str) -> Result<String, String> {
@@ -246,6 +264,20 @@ mod tests {
         assert!(load(&[("HOOKWELL_DELIVERY_TIMEOUT", "2x")]).unwrap_err().starts_with("HOOKWELL_DELIVERY_TIMEOUT:"));
         assert!(load(&[("HOOKWELL_DELIVERY_LEASE", "5s")]).unwrap_err().starts_with("HOOKWELL_DELIVERY_LEASE:"));
         assert_eq!(parse_duration("5d"), Some(Duration::from_secs(432_000)));
+    }
+
+    #[test]
+    fn public_url_keeps_the_origin_and_session_durations_parse() {
+        let c = load(&[
+            ("HOOKWELL_PUBLIC_URL", "https://Hooks.Example.com:8443/console/"),
+            ("HOOKWELL_SESSION_IDLE", "30m"),
+        ])
+        .unwrap();
+        assert_eq!(c.public_origin.as_deref(), Some("https://hooks.example.com:8443"));
+        assert_eq!(c.sessions.idle, chrono::Duration::minutes(30));
+        assert_eq!(c.sessions.max, chrono::Duration::days(7));
+        assert!(load(&[("HOOKWELL_PUBLIC_URL", "ftp://x")]).unwrap_err().starts_with("HOOKWELL_PUBLIC_URL:"));
+        assert!(load(&[("HOOKWELL_SESSION_MAX", "soon")]).unwrap_err().starts_with("HOOKWELL_SESSION_MAX:"));
     }
 
     #[test]

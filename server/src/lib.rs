@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::ssr::{crypto, login_limiter::LoginLimiter, secret_binding, users, AppState};
-use sea_orm::Database;
+use sea_orm::{sqlx::sqlite::SqliteJournalMode, ConnectOptions, Database, DatabaseConnection};
 use tracing::warn;
 
 pub mod api;
@@ -14,7 +14,45 @@ pub mod delivery;
 mod forms;
 pub mod page;
 pub mod router;
-mod security;
+pub mod security;
+
+/// Deletes expired and idle sessions now and then, for as long as the server runs.
+pub fn spawn_session_purge(state: &AppState) -> tokio::task::JoinHandle<()> {
+    let (db, policy) = (state.db.clone(), state.sessions);
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            match app::ssr::auth::purge_sessions(&db, policy).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(removed = n, "expired sessions purged"),
+                Err(e) => tracing::warn!(error = %e, "purging sessions failed; will retry"),
+            }
+        }
+    })
+}
+
+/// Connections in the SQLite pool. Readers run in parallel (WAL); writers take turns, each
+/// write transaction starting with `BEGIN IMMEDIATE` (see `app::ssr::db::begin_write`).
+pub const SQLITE_CONNECTIONS: u32 = 8;
+
+/// How long an SQLite statement waits for another connection's write lock before it fails
+/// with "database is locked".
+pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Opens the connection pool. SQLite gets the write-ahead log (readers never wait for the
+/// writer, nor it for them), a busy timeout, and [`SQLITE_CONNECTIONS`] connections instead of
+/// SeaORM's default of one (on which every request, page read or write, waits for the one
+/// before it). PostgreSQL keeps the driver's defaults.
+async fn connect(url: &str) -> Result<DatabaseConnection, sea_orm::DbErr> {
+    let mut options = ConnectOptions::new(url);
+    if url.starts_with("sqlite:") {
+        options
+            .max_connections(SQLITE_CONNECTIONS)
+            .map_sqlx_sqlite_opts(|o| o.journal_mode(SqliteJournalMode::Wal).busy_timeout(SQLITE_BUSY_TIMEOUT));
+    }
+    Database::connect(options).await
+}
 
 /// Connects to the database, applies migrations, loads the master key and creates the first
 /// Site Administrator when there are no users yet.
@@ -25,8 +63,7 @@ pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
         Some(k) => k,
         None => crypto::load_or_create_key_file(&config.data_dir)?,
     };
-    let db =
-        Database::connect(&config.database_url).await.map_err(|e| format!("DATABASE_URL: cannot connect ({e})"))?;
+    let db = connect(&config.database_url).await.map_err(|e| format!("DATABASE_URL: cannot connect ({e})"))?;
     use migration::MigratorTrait;
     migration::Migrator::up(&db, None).await.map_err(|e| format!("database migration failed: {e}"))?;
     let cipher = crypto::SecretCipher::new(&key);
@@ -46,6 +83,8 @@ pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
         login_limiter: Arc::new(LoginLimiter::new(Duration::from_secs(300), 5, 30)),
         leptos_options: page::leptos_options(config.addr),
         delivery_wake: Arc::new(tokio::sync::Notify::new()),
+        sessions: config.sessions,
+        public_origin: config.public_origin.clone(),
     })
 }
 

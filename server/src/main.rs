@@ -74,6 +74,7 @@ async fn run(demo_mode: bool) -> Result<(), String> {
     }
     let api = server::api_state(&state, &config)?;
     let worker = server::start_worker(&state, &config)?;
+    server::spawn_session_purge(&state);
     let app = server::router::build_with_api(state, api);
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await

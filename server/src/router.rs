@@ -84,7 +84,7 @@ pub fn build_with_api(state: AppState, api: crate::api::ApiState) -> Router {
         .layer(middleware::from_fn(server_fn_error_status))
         .layer(middleware::from_fn_with_state(state.clone(), forms::server_fn::answer_plain_posts))
         .layer(middleware::from_fn_with_state(state.clone(), security::resolve_session))
-        .layer(middleware::from_fn(security::check_origin))
+        .layer(middleware::from_fn_with_state(state.clone(), security::check_origin))
         .layer(middleware::from_fn(security::limit_body))
         .with_state(state)
         .merge(crate::api::router(api))

@@ -17,7 +17,7 @@ use axum::{
 pub async fn resolve_session(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let is_asset = req.uri().path().starts_with("/pkg/");
     if let Some(token) = auth::session_cookie(req.headers()).filter(|_| !is_asset) {
-        match auth::resolve_session(&state.db, &token).await {
+        match auth::resolve_session(&state.db, state.sessions, &token).await {
             Ok(Some(user)) => {
                 req.extensions_mut().insert::<CurrentUser>(user);
             }
@@ -29,23 +29,42 @@ pub async fn resolve_session(State(state): State<AppState>, mut req: Request, ne
 }
 
 /// Refuses state-changing requests whose `Origin` is another site (CSRF defence on top of the
-/// SameSite cookie). Requests without `Origin` (curl, old browsers' same-origin posts) pass.
-pub async fn check_origin(req: Request, next: Next) -> Response {
+/// SameSite cookie). With `HOOKWELL_PUBLIC_URL` the Origin must be exactly that origin;
+/// without it, its host must be the request's `Host`. Requests without `Origin` (curl, old
+/// browsers' same-origin posts) pass.
+pub async fn check_origin(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
-    let origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok());
-    let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok());
-    if let Some(origin) = origin {
-        let origin_host = url::Url::parse(origin).ok().map(|u| match u.port() {
-            Some(p) => format!("{}:{p}", u.host_str().unwrap_or_default()),
-            None => u.host_str().unwrap_or_default().to_string(),
-        });
-        if origin_host.as_deref() != host {
+    if let Some(origin) = req.headers().get(header::ORIGIN) {
+        let same_site = match (&state.public_origin, origin.to_str()) {
+            (Some(public), Ok(origin)) => {
+                url::Url::parse(origin).is_ok_and(|u| &u.origin().ascii_serialization() == public)
+            }
+            (None, Ok(origin)) => {
+                let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok());
+                let origin_host = url::Url::parse(origin).ok().map(|u| match u.port() {
+                    Some(p) => format!("{}:{p}", u.host_str().unwrap_or_default()),
+                    None => u.host_str().unwrap_or_default().to_string(),
+                });
+                origin_host.is_some() && origin_host.as_deref() == host
+            }
+            (_, Err(_)) => false,
+        };
+        if !same_site {
             return (StatusCode::FORBIDDEN, "Cross-site request refused.").into_response();
         }
     }
     next.run(req).await
+}
+
+/// Whether the session cookie gets `Secure`: from `HOOKWELL_PUBLIC_URL` when set, else from
+/// the proxy's `X-Forwarded-Proto` as before.
+pub fn cookie_is_secure(state: &AppState, headers: &http::HeaderMap) -> bool {
+    match &state.public_origin {
+        Some(public) => public.starts_with("https://"),
+        None => headers.get("x-forwarded-proto").is_some_and(|v| v == "https"),
+    }
 }
 
 /// Refuses request bodies over [`MAX_FORM_BYTES`] with 413 and a clear message: at once when

@@ -1,7 +1,7 @@
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::model::Role;
-use crate::model::{CatalogItem, CatalogKind};
+use crate::model::{CatalogItem, CatalogKind, CatalogUsage};
 use leptos::prelude::*;
 
 /// Every work group or template.
@@ -28,10 +28,25 @@ pub async fn rename_catalog_item(kind: CatalogKind, id: i32, name: String) -> Re
     catalog::rename(&AppState::current()?.db, &actor, kind, id, &name).await
 }
 
-/// Deletes a work group or template; webhooks keep existing and lose the link (Site Administrator).
+/// A work group or template and the webhooks limited to it.
+#[server(prefix = "/rpc", endpoint = "get_catalog_usage")]
+pub async fn get_catalog_usage(kind: CatalogKind, id: i32) -> Result<CatalogUsage, AppError> {
+    use crate::ssr::{auth::require_role, catalog, AppState};
+    require_role(Role::WEBHOOK_ADMINS)?;
+    catalog::usage(&AppState::current()?.db, kind, id).await
+}
+
+/// Deletes a work group or template, then goes back to its list (Site Administrator). One
+/// that webhooks are limited to is refused unless `deactivate_webhooks` is true.
 #[server(prefix = "/rpc", endpoint = "delete_catalog_item")]
-pub async fn delete_catalog_item(kind: CatalogKind, id: i32) -> Result<(), AppError> {
+pub async fn delete_catalog_item(
+    kind: CatalogKind,
+    id: i32,
+    #[server(default)] deactivate_webhooks: bool,
+) -> Result<(), AppError> {
     use crate::ssr::{auth::require_role, catalog, AppState};
     let actor = require_role(Role::USER_ADMINS)?;
-    catalog::delete(&AppState::current()?.db, &actor, kind, id).await
+    catalog::delete(&AppState::current()?.db, &actor, kind, id, deactivate_webhooks).await?;
+    leptos_axum::redirect(kind.path());
+    Ok(())
 }

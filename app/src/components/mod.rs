@@ -1,6 +1,8 @@
 //! Reusable view pieces.
+pub mod catalog_delete;
 pub mod delete_confirm;
 pub mod fields;
+pub mod form_feedback;
 pub mod guard;
 pub mod layout;
 pub mod page_data;

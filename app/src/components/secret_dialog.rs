@@ -32,7 +32,7 @@ pub fn SecretDialog(webhook_id: i32, secret: String) -> impl IntoView {
                 <div class="secret-row">
                     <code class="secret" id="hmac-secret" data-testid="hmac-secret">{secret}</code>
                     <Show when=move || ready.get()>
-                        <button type="button" node_ref=copy_btn on:click=copy.clone()>"Copy"</button>
+                        <button type="button" node_ref=copy_btn on:click=copy>"Copy"</button>
                     </Show>
                 </div>
                 <p class="copy-status" aria-live="polite">{move || status.get()}</p>

@@ -36,6 +36,21 @@ pub struct CatalogItem {
     pub name: String,
 }
 
+/// A webhook that is limited to a work group or template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookRef {
+    pub id: i32,
+    pub name: String,
+    pub active: bool,
+}
+
+/// A work group or template and the webhooks limited to it (shown before deleting it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogUsage {
+    pub item: CatalogItem,
+    pub webhooks: Vec<WebhookRef>,
+}
+
 /// Which catalog a page or server function is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CatalogKind {

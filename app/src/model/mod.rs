@@ -12,7 +12,7 @@ pub mod webhook;
 pub mod webhook_list;
 
 pub use audit::AuditEntry;
-pub use catalog::{validate_display_name, validate_key, CatalogItem, CatalogKind};
+pub use catalog::{validate_display_name, validate_key, CatalogItem, CatalogKind, CatalogUsage, WebhookRef};
 pub use delivery::{
     ApiKeyRow, AttemptRow, DeliveryDetail, DeliveryPage, DeliveryRow, DeliveryStatus, HourlyDeliveries, LastDelivery,
     MoveDirection, NewApiKey, SecretGrace, DELIVERY_PAGE_SIZE,

@@ -1,8 +1,12 @@
-use crate::api::catalog::{list_catalog, AddCatalogItem, DeleteCatalogItem, RenameCatalogItem};
-use crate::components::fields::action_error;
+use super::use_id_param;
+use crate::api::catalog::{get_catalog_usage, list_catalog, AddCatalogItem, DeleteCatalogItem, RenameCatalogItem};
+use crate::components::catalog_delete::CatalogDeleteConfirm;
+use crate::components::fields::hydrated;
+use crate::components::form_feedback::{Feedback, InlineField};
 use crate::components::guard::Guarded;
 use crate::components::page_data::Loaded;
-use crate::model::{CatalogKind, Role};
+use crate::error::AppError;
+use crate::model::{CatalogItem, CatalogKind, Role};
 use crate::use_viewer;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -19,6 +23,33 @@ pub fn TemplatesPage() -> impl IntoView {
     view! { <CatalogPage kind=CatalogKind::Template/> }
 }
 
+/// `/work-groups/:id/delete`: the delete confirmation as a page, for browsers without JavaScript.
+#[component]
+pub fn DeleteWorkGroupPage() -> impl IntoView {
+    view! { <CatalogDeletePage kind=CatalogKind::WorkGroup/> }
+}
+
+/// `/templates/:id/delete`.
+#[component]
+pub fn DeleteTemplatePage() -> impl IntoView {
+    view! { <CatalogDeletePage kind=CatalogKind::Template/> }
+}
+
+#[component]
+fn CatalogDeletePage(kind: CatalogKind) -> impl IntoView {
+    let id = use_id_param();
+    let usage = Resource::new(
+        move || id.get(),
+        move |id| async move { get_catalog_usage(kind, id.ok_or_else(|| AppError::NotFound("Item".into()))?).await },
+    );
+    view! {
+        <Title text=format!("Delete {}", kind.noun())/>
+        <Guarded roles=Role::USER_ADMINS>
+            <Loaded resource=usage page=move |usage| view! { <CatalogDeleteConfirm kind usage/> }/>
+        </Guarded>
+    }
+}
+
 /// A list of work groups or templates; Site Administrators add, rename and delete them.
 #[component]
 fn CatalogPage(kind: CatalogKind) -> impl IntoView {
@@ -30,9 +61,9 @@ fn CatalogPage(kind: CatalogKind) -> impl IntoView {
         move |_| list_catalog(kind),
     );
     let editable = use_viewer().is_some_and(|u| u.role == Role::SiteAdmin);
-    let kind_value = kind.form_value();
-    let (add_err, rename_err, delete_err) =
-        (action_error(add.value()), action_error(rename.value()), action_error(delete.value()));
+    let (added, renamed) =
+        (Feedback::new("add_catalog_item", add.value()), Feedback::new("rename_catalog_item", rename.value()));
+    let (added_message, renamed_message) = (added.message(), renamed.summary());
     view! {
         <Title text=kind.heading()/>
         <Guarded roles=Role::WEBHOOK_ADMINS>
@@ -41,49 +72,78 @@ fn CatalogPage(kind: CatalogKind) -> impl IntoView {
                 <p class="muted">{format!("Webhooks can be limited to {}s. The platform refers to each by its key.", kind.noun())}</p>
                 {editable.then(|| view! {
                     <ActionForm action=add attr:class="inline-form">
-                        <input type="hidden" name="kind" value=kind_value/>
-                        <div class="filter"><label for="new-key">"Key"</label><input id="new-key" name="key" required maxlength="100"/></div>
-                        <div class="filter"><label for="new-name">"Name"</label><input id="new-name" name="name" required maxlength="200"/></div>
+                        <input type="hidden" name="kind" value=kind.form_value()/>
+                        <InlineField feedback=added name="key" id="new-key" label="Key" maxlength=100/>
+                        <InlineField feedback=added name="name" id="new-name" label="Name" maxlength=200/>
                         <button type="submit" class="primary">{format!("Add {}", kind.noun())}</button>
                     </ActionForm>
-                    <p class="field-error" role="alert" hidden=move || add_err().is_none()>{add_err}</p>
+                    <p class="form-error" role="alert" hidden=move || added_message.get().is_none()>{move || added_message.get()}</p>
                 })}
-                <p class="field-error" role="alert" hidden=move || rename_err().is_none() && delete_err().is_none()>{rename_err} {delete_err}</p>
-                <Loaded resource=items page=move |list| match list {
-                            list if list.is_empty() => view! { <p class="empty">{format!("No {}s yet.", kind.noun())}</p> }.into_any(),
-                            list => view! {
-                                <table class="list">
-                                    <thead><tr><th scope="col">"Key"</th><th scope="col">"Name"</th>{editable.then(|| view! { <th scope="col">"Actions"</th> })}</tr></thead>
-                                    <tbody>
-                                        {list.into_iter().map(|item| {
-                                            let (rename_label, delete_label) = (format!("New name for {}", item.name), format!("Delete {}", item.name));
-                                            view! {
-                                            <tr>
-                                                <td><code>{item.key.clone()}</code></td>
-                                                <td>{item.name.clone()}</td>
-                                                {editable.then(|| view! {
-                                                    <td class="row-actions">
-                                                        <ActionForm action=rename attr:class="inline-form">
-                                                            <input type="hidden" name="kind" value=kind_value/>
-                                                            <input type="hidden" name="id" value=item.id.to_string()/>
-                                                            <label class="visually-hidden" for=format!("rename-{}", item.id)>{rename_label}</label>
-                                                            <input id=format!("rename-{}", item.id) name="name" value=item.name.clone() required maxlength="200"/>
-                                                            <button type="submit">"Rename"</button>
-                                                        </ActionForm>
-                                                        <ActionForm action=delete attr:class="inline-form">
-                                                            <input type="hidden" name="kind" value=kind_value/>
-                                                            <input type="hidden" name="id" value=item.id.to_string()/>
-                                                            <button type="submit" class="danger" aria-label=delete_label>"Delete"</button>
-                                                        </ActionForm>
-                                                    </td>
-                                                })}
-                                            </tr>
-                                        }}).collect_view()}
-                                    </tbody>
-                                </table>
-                            }.into_any(),
-                }/>
+                <p class="form-error" role="alert" hidden=move || renamed_message.get().is_none()>{move || renamed_message.get()}</p>
+                <Loaded resource=items page=move |list| view! { <CatalogTable kind list editable rename renamed delete/> }/>
             </section>
         </Guarded>
     }
+}
+
+#[component]
+fn CatalogTable(
+    kind: CatalogKind,
+    list: Vec<CatalogItem>,
+    editable: bool,
+    rename: ServerAction<RenameCatalogItem>,
+    renamed: Feedback,
+    delete: ServerAction<DeleteCatalogItem>,
+) -> impl IntoView {
+    let ready = hydrated();
+    let deleting = RwSignal::new(None::<i32>);
+    let usage = Resource::new(
+        move || deleting.get(),
+        move |id| async move {
+            match id {
+                Some(id) => get_catalog_usage(kind, id).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
+    if list.is_empty() {
+        return view! { <p class="empty">{format!("No {}s yet.", kind.noun())}</p> }.into_any();
+    }
+    view! {
+        <table class="list">
+            <thead><tr><th scope="col">"Key"</th><th scope="col">"Name"</th>{editable.then(|| view! { <th scope="col">"Actions"</th> })}</tr></thead>
+            <tbody>
+                {list.into_iter().map(|item| {
+                    let id = item.id;
+                    let (rename_label, delete_label) = (format!("New name for {}", item.name), format!("Delete {}", item.name));
+                    view! {
+                        <tr>
+                            <td><code>{item.key.clone()}</code></td>
+                            <td>{item.name.clone()}</td>
+                            {editable.then(|| view! {
+                                <td class="row-actions">
+                                    <ActionForm action=rename attr:class="inline-form">
+                                        <input type="hidden" name="kind" value=kind.form_value()/>
+                                        <input type="hidden" name="id" value=id.to_string()/>
+                                        <label class="visually-hidden" for=format!("rename-{id}")>{rename_label}</label>
+                                        <input id=format!("rename-{id}") name="name" value=renamed.row_message(id).and(renamed.typed("name")).unwrap_or(item.name.clone()) required maxlength="200"/>
+                                        <button type="submit">"Rename"</button>
+                                    </ActionForm>
+                                    {renamed.row_message(id).map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                                    <a class="button danger" href=format!("{}/{id}/delete", kind.path()) aria-label=delete_label
+                                        on:click=move |ev| if ready.get_untracked() { ev.prevent_default(); deleting.set(Some(id)); }>"Delete"</a>
+                                </td>
+                            })}
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+        <Show when=move || deleting.get().is_some()>
+            <Loaded resource=usage page=move |usage| usage.map(|usage| view! {
+                <CatalogDeleteConfirm kind usage delete on_cancel=Callback::new(move |_| deleting.set(None))/>
+            })/>
+        </Show>
+    }
+    .into_any()
 }

@@ -6,18 +6,36 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-/// Only same-site paths are followed after sign-in.
-pub fn safe_next(next: Option<String>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
-        _ => "/".into(),
+/// Where sign-in goes when `next` is missing or not a same-site path.
+pub const AFTER_SIGN_IN: &str = "/webhooks";
+
+/// The page to return to after sign-in: only a same-site path, parsed the way a browser
+/// reads it, re-serialized (so it is always a valid `Location`); anything else goes to
+/// [`AFTER_SIGN_IN`]. Browsers drop tabs and newlines from URLs and read `\` as `/`, so
+/// those are refused outright rather than interpreted.
+pub fn safe_next(next: Option<&str>) -> String {
+    const HOST: &str = "hookwell.invalid";
+    let Some(raw) = next else { return AFTER_SIGN_IN.into() };
+    let plain = raw.starts_with('/') && !raw.starts_with("//") && !raw.chars().any(|c| c.is_control() || c == '\\');
+    let parsed =
+        url::Url::parse(&format!("http://{HOST}/")).ok().filter(|_| plain).and_then(|base| base.join(raw).ok());
+    match parsed {
+        Some(u) if u.host_str() == Some(HOST) && u.port().is_none() => {
+            let mut path = u.path().to_string();
+            if let Some(q) = u.query() {
+                path.push('?');
+                path.push_str(q);
+            }
+            path
+        }
+        _ => AFTER_SIGN_IN.into(),
     }
 }
 
 /// `/login`: Username, Password, Sign in. The form posts to the server, which sets the session cookie.
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let next = safe_next(use_query_map().get_untracked().get("next"));
+    let next = safe_next(use_query_map().get_untracked().get("next").as_deref());
     let refused = match use_submission() {
         Some(Submission::LoginRefused { username, message }) => Some((username, message)),
         _ => None,
@@ -42,4 +60,31 @@ pub fn LoginPage() -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_same_site_paths_are_followed_after_sign_in() {
+        assert_eq!(safe_next(Some("/webhooks/3/edit?x=1")), "/webhooks/3/edit?x=1");
+        assert_eq!(safe_next(Some("/a b")), "/a%20b");
+        for evil in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "//evil.example",
+            "https://evil.example/",
+            "javascript:alert(1)",
+            "evil.example",
+            "",
+            "/\u{7f}x",
+        ] {
+            assert_eq!(safe_next(Some(evil)), AFTER_SIGN_IN, "{evil:?}");
+        }
+        assert_eq!(safe_next(None), AFTER_SIGN_IN);
+    }
 }

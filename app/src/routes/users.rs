@@ -1,5 +1,6 @@
 use crate::api::users::{list_users, ChangeUserRole, CreateUser, ResetUserPassword, SetUserDisabled};
-use crate::components::fields::action_error;
+use crate::components::fields::FieldError;
+use crate::components::form_feedback::{Feedback, InlineField};
 use crate::components::guard::Guarded;
 use crate::components::page_data::Loaded;
 use crate::model::{Role, MIN_PASSWORD_CHARS};
@@ -32,31 +33,43 @@ fn Users() -> impl IntoView {
         move || (create.version().get(), change.version().get(), disable.version().get(), reset.version().get()),
         |_| list_users(),
     );
-    let errs = [
-        action_error(create.value()),
-        action_error(change.value()),
-        action_error(disable.value()),
-        action_error(reset.value()),
+    let created = Feedback::new("create_user", create.value());
+    let rows = [
+        Feedback::new("change_user_role", change.value()),
+        Feedback::new("set_user_disabled", disable.value()),
+        Feedback::new("reset_user_password", reset.value()),
     ];
-    let any_err = move || errs.iter().filter_map(|e| e()).collect::<Vec<_>>().join(" ");
+    let created_message = created.message();
+    // Row forms are refused with one line above the table (and, without JavaScript, in the row).
+    let row_errors = move || rows.iter().filter_map(|f| f.summary().get()).collect::<Vec<_>>().join(" ");
+    let typed_role = created.typed("role").and_then(|r| Role::parse(&r)).unwrap_or(Role::Author);
     view! {
         <section class="page">
             <h1>"Users"</h1>
             <h2>"Create user"</h2>
             <ActionForm action=create attr:class="inline-form">
-                <div class="filter"><label for="new-username">"Username"</label><input id="new-username" name="username" required autocomplete="off"/></div>
-                <div class="filter"><label for="new-password">"Password"</label><input id="new-password" name="password" type="password" required autocomplete="new-password" minlength=MIN_PASSWORD_CHARS.to_string()/></div>
-                <div class="filter"><label for="new-role">"Role"</label><select id="new-role" name="role">{role_options(Some(Role::Author))}</select></div>
+                <InlineField feedback=created name="username" id="new-username" label="Username" maxlength=100 autocomplete="off"/>
+                <InlineField feedback=created name="password" id="new-password" label="Password" input_type="password" autocomplete="new-password"/>
+                <div class="filter">
+                    <label for="new-role">"Role"</label>
+                    <select id="new-role" name="role" aria-describedby="new-role-error">{role_options(Some(typed_role))}</select>
+                    <FieldError field="new-role" message=created.field("role")/>
+                </div>
                 <button type="submit" class="primary">"Create user"</button>
             </ActionForm>
-            <p class="field-error" role="alert" hidden=move || any_err().is_empty()>{any_err}</p>
+            <p class="hint">{format!("Passwords need at least {MIN_PASSWORD_CHARS} characters.")}</p>
+            <p class="form-error" role="alert" hidden=move || created_message.get().is_none()>{move || created_message.get()}</p>
+            <p class="form-error" role="alert" hidden=move || row_errors().is_empty()>{row_errors}</p>
             <Loaded resource=users page=move |list| view! {
                             <table class="list">
                                 <thead><tr><th scope="col">"Username"</th><th scope="col">"Role"</th><th scope="col">"Status"</th><th scope="col">"Actions"</th></tr></thead>
                                 <tbody>
                                     {list.into_iter().map(|u| { let (role_label, pw_label) = (format!("Role of {}", u.username), format!("New password for {}", u.username)); view! {
                                         <tr>
-                                            <td>{u.username.clone()}</td>
+                                            <td>
+                                                {u.username.clone()}
+                                                {rows.iter().find_map(|f| f.row_message(u.id)).map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                                            </td>
                                             <td>
                                                 <ActionForm action=change attr:class="inline-form">
                                                     <input type="hidden" name="id" value=u.id.to_string()/>

@@ -6,7 +6,7 @@ use crate::model::{validate_display_name, ApiKeyRow, NewApiKey};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use chrono::{Duration, Utc};
 use rand::RngCore;
-use sea_orm::{prelude::*, ActiveValue::Set, QueryOrder, TransactionTrait};
+use sea_orm::{prelude::*, ActiveValue::Set, QueryOrder};
 
 /// Every key starts with this.
 pub const KEY_PREFIX: &str = "hwk_";
@@ -30,7 +30,7 @@ fn timestamp(t: DateTimeUtc) -> String {
 pub async fn create(db: &DatabaseConnection, actor: &str, name: &str) -> AppResult<NewApiKey> {
     let name = validate_display_name(name).map_err(|m| AppError::invalid("name", m))?;
     let key = new_key();
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     let row = api_key::ActiveModel {
         name: Set(name.clone()),
         key_hash: Set(sha256_hex(&key)),
@@ -66,7 +66,7 @@ pub async fn list(db: &DatabaseConnection) -> AppResult<Vec<ApiKeyRow>> {
 
 /// Revokes a key at once; later requests with it answer 401. Revoking twice is a no-op.
 pub async fn revoke(db: &DatabaseConnection, actor: &str, id: i32) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     let row = api_key::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| AppError::NotFound("API key".into()))?;
     if row.revoked_at.is_none() {
         let name = row.name.clone();

@@ -1,52 +1,59 @@
 //! Passwords, sessions and the one role guard every server function starts with.
 use super::crypto::{random_token, sha256_hex};
 use super::entities::{session, user};
+use super::passwords::PasswordWork;
 use crate::error::{AppError, AppResult};
 use crate::model::{CurrentUser, Role};
-use argon2::{
-    password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
-    Argon2,
-};
 use chrono::{Duration, Utc};
 use leptos::prelude::*;
 use sea_orm::{prelude::*, ActiveValue::Set, DatabaseConnection, QueryFilter};
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "hookwell_session";
-/// How long a session lasts.
-pub const SESSION_DAYS: i64 = 7;
+/// Longest username a sign-in looks up (longer ones cannot exist, see `validate_username`).
+pub const MAX_LOGIN_NAME_CHARS: usize = 100;
 
-/// An argon2id hash in PHC format.
-pub fn hash_password(password: &str) -> String {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .expect("argon2 hashing with default parameters cannot fail")
-        .to_string()
+/// How long sessions last: ended after `idle` without a request, and after `max` in any case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionPolicy {
+    pub idle: Duration,
+    pub max: Duration,
 }
 
-/// Checks a password against a stored hash.
-pub fn verify_password(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
-}
-
-/// A hash of a random password, so that timing does not reveal whether an account exists.
-pub fn dummy_hash() -> &'static str {
-    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| hash_password(&random_token()))
-}
-
-/// Checks a username and password; returns the user when both are right and the account is enabled.
-pub async fn authenticate(db: &DatabaseConnection, username: &str, password: &str) -> AppResult<Option<CurrentUser>> {
-    let found = user::Entity::find().filter(user::Column::Username.eq(username.trim())).one(db).await?;
-    let Some(u) = found else {
-        verify_password(dummy_hash(), password);
-        return Ok(None);
-    };
-    if !verify_password(&u.password_hash, password) || u.disabled {
-        return Ok(None);
+impl Default for SessionPolicy {
+    /// 12 hours idle, 7 days absolute.
+    fn default() -> Self {
+        SessionPolicy { idle: Duration::hours(12), max: Duration::days(7) }
     }
-    Ok(Some(to_current(u)))
+}
+
+/// A session's last-seen time is written at most this often, not on every request.
+const LAST_SEEN_GRANULARITY: Duration = Duration::minutes(1);
+
+/// The name a sign-in looks up, and the throttle counts by: trimmed, at most
+/// [`MAX_LOGIN_NAME_CHARS`] characters (a longer name is cut, and then matches no account).
+pub fn login_name(raw: &str) -> &str {
+    let name = raw.trim();
+    match name.char_indices().nth(MAX_LOGIN_NAME_CHARS) {
+        Some((cut, _)) => &name[..cut],
+        None => name,
+    }
+}
+
+/// Checks a username and password; returns the user when both are right and the account is
+/// enabled. Argon2 runs in the bounded password pool (`AppError::Busy` when it is full).
+pub async fn authenticate(db: &DatabaseConnection, username: &str, password: &str) -> AppResult<Option<CurrentUser>> {
+    let name = username.trim();
+    let found = if name.is_empty() || name.chars().count() > MAX_LOGIN_NAME_CHARS {
+        None // no such account can exist; still spend the same time below
+    } else {
+        user::Entity::find().filter(user::Column::Username.eq(name)).one(db).await?
+    };
+    let verified = PasswordWork::shared().verify(found.as_ref().map(|u| u.password_hash.clone()), password).await?;
+    Ok(match found {
+        Some(u) if verified && !u.disabled => Some(to_current(u)),
+        _ => None,
+    })
 }
 
 fn to_current(u: user::Model) -> CurrentUser {
@@ -54,27 +61,56 @@ fn to_current(u: user::Model) -> CurrentUser {
 }
 
 /// Starts a session and returns the cookie value (only its hash is stored).
-pub async fn start_session(db: &DatabaseConnection, user_id: i32) -> AppResult<String> {
+pub async fn start_session(db: &DatabaseConnection, policy: SessionPolicy, user_id: i32) -> AppResult<String> {
     let token = random_token();
     let now = Utc::now();
     session::ActiveModel {
         token_hash: Set(sha256_hex(&token)),
         user_id: Set(user_id),
         created_at: Set(now),
-        expires_at: Set(now + Duration::days(SESSION_DAYS)),
+        expires_at: Set(now + policy.max),
+        last_seen_at: Set(now),
     }
     .insert(db)
     .await?;
     Ok(token)
 }
 
-/// The user behind a session cookie, if the session is live and the account enabled.
-pub async fn resolve_session(db: &DatabaseConnection, token: &str) -> AppResult<Option<CurrentUser>> {
+/// The user behind a session cookie, if the session is live (used within `policy.idle` and
+/// younger than its absolute expiry) and the account enabled. Marks the session as used.
+pub async fn resolve_session(
+    db: &DatabaseConnection,
+    policy: SessionPolicy,
+    token: &str,
+) -> AppResult<Option<CurrentUser>> {
     let found = session::Entity::find_by_id(sha256_hex(token)).find_also_related(user::Entity).one(db).await?;
-    Ok(match found {
-        Some((s, Some(u))) if s.expires_at > Utc::now() && !u.disabled => Some(to_current(u)),
-        _ => None,
-    })
+    let now = Utc::now();
+    let Some((s, Some(u))) = found else { return Ok(None) };
+    if s.expires_at <= now || s.last_seen_at + policy.idle <= now || u.disabled {
+        return Ok(None);
+    }
+    if now - s.last_seen_at >= LAST_SEEN_GRANULARITY {
+        session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, Expr::value(now))
+            .filter(session::Column::TokenHash.eq(s.token_hash))
+            .exec(db)
+            .await?;
+    }
+    Ok(Some(to_current(u)))
+}
+
+/// Deletes sessions that expired or went idle. Returns how many were removed.
+pub async fn purge_sessions(db: &DatabaseConnection, policy: SessionPolicy) -> AppResult<u64> {
+    let now = Utc::now();
+    let res = session::Entity::delete_many()
+        .filter(
+            sea_orm::Condition::any()
+                .add(session::Column::ExpiresAt.lte(now))
+                .add(session::Column::LastSeenAt.lte(now - policy.idle)),
+        )
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
 }
 
 /// Ends a session (logout).
@@ -108,10 +144,10 @@ pub fn session_cookie(headers: &http::HeaderMap) -> Option<String> {
 }
 
 /// The `Set-Cookie` value for a new session.
-pub fn session_set_cookie(token: &str, secure: bool) -> String {
+pub fn session_set_cookie(token: &str, policy: SessionPolicy, secure: bool) -> String {
     format!(
         "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
-        SESSION_DAYS * 86_400,
+        policy.max.num_seconds(),
         if secure { "; Secure" } else { "" }
     )
 }
@@ -173,20 +209,19 @@ mod tests {
     }
 
     #[test]
-    fn password_hash_verifies_only_the_right_password() {
-        let h = hash_password("correct horse battery");
-        assert!(h.starts_with("$argon2id$"));
-        assert!(verify_password(&h, "correct horse battery"));
-        assert!(!verify_password(&h, "wrong"));
-    }
-
-    #[test]
     fn session_cookie_is_found_among_others_and_flags_are_set() {
         let mut h = http::HeaderMap::new();
         h.insert(http::header::COOKIE, "a=1; hookwell_session=tok; b=2".parse().unwrap());
         assert_eq!(session_cookie(&h).as_deref(), Some("tok"));
-        let c = session_set_cookie("tok", false);
+        let c = session_set_cookie("tok", SessionPolicy::default(), false);
         assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && !c.contains("Secure"));
-        assert!(session_set_cookie("tok", true).contains("; Secure"));
+        assert!(c.contains("Max-Age=604800"));
+        assert!(session_set_cookie("tok", SessionPolicy::default(), true).contains("; Secure"));
+    }
+
+    #[test]
+    fn the_login_name_is_trimmed_and_bounded() {
+        assert_eq!(login_name("  admin \t"), "admin");
+        assert_eq!(login_name(&"é".repeat(300)).chars().count(), MAX_LOGIN_NAME_CHARS);
     }
 }

@@ -1,9 +1,13 @@
 //! Work groups and templates: the two catalogs a webhook can be limited to. Both tables
 //! have the same shape, so each operation is written once for either.
 use super::audit;
+use super::db::{broken_rule, UniqueRule};
+use super::entities::{webhook, webhook_template, webhook_work_group};
 use crate::error::{AppError, AppResult};
-use crate::model::{validate_display_name, validate_key, CatalogItem, CatalogKind, CurrentUser};
-use sea_orm::{prelude::*, ActiveValue::Set, QueryOrder, TransactionTrait};
+use crate::model::{
+    validate_display_name, validate_key, CatalogItem, CatalogKind, CatalogUsage, CurrentUser, WebhookRef,
+};
+use sea_orm::{prelude::*, sea_query::ExprTrait, ActiveValue::Set, QueryOrder};
 
 /// Runs `$body` with `$m` bound to the entity module of `$kind`.
 macro_rules! with_table {
@@ -47,7 +51,12 @@ pub async fn by_ids(db: &impl ConnectionTrait, kind: CatalogKind, ids: &[i32]) -
     })
 }
 
-/// Adds an item; keys are unique.
+/// The message for a key another item of `kind` already has.
+fn key_taken(kind: CatalogKind, key: &str) -> AppError {
+    AppError::invalid("key", format!("A {} with key “{key}” already exists.", kind.noun()))
+}
+
+/// Adds an item; keys are unique (checked first, and enforced by the database for concurrent adds).
 pub async fn add(
     db: &DatabaseConnection,
     actor: &CurrentUser,
@@ -57,12 +66,19 @@ pub async fn add(
 ) -> AppResult<i32> {
     let key = validate_key(key).map_err(|m| AppError::invalid("key", m))?;
     let name = validate_display_name(name).map_err(|m| AppError::invalid("name", m))?;
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     let id = with_table!(kind, t => {
         if t::Entity::find().filter(t::Column::Key.eq(&key)).one(&txn).await?.is_some() {
-            return Err(AppError::invalid("key", format!("A {} with key “{key}” already exists.", kind.noun())));
+            return Err(key_taken(kind, &key));
         }
-        t::ActiveModel { key: Set(key.clone()), name: Set(name.clone()), ..Default::default() }.insert(&txn).await?.id
+        t::ActiveModel { key: Set(key.clone()), name: Set(name.clone()), ..Default::default() }
+            .insert(&txn)
+            .await
+            .map_err(|e| match broken_rule(&e) {
+                Some(UniqueRule::CatalogKey) => key_taken(kind, &key),
+                _ => e.into(),
+            })?
+            .id
     });
     audit::record(
         &txn,
@@ -85,7 +101,7 @@ pub async fn rename(
     name: &str,
 ) -> AppResult<()> {
     let name = validate_display_name(name).map_err(|m| AppError::invalid("name", m))?;
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     let old = with_table!(kind, t => {
         let row = t::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| AppError::NotFound(capitalized(kind)))?;
         let old = row.name.clone();
@@ -106,20 +122,98 @@ pub async fn rename(
     Ok(())
 }
 
-/// Deletes an item. Webhooks that used it lose the link (foreign-key cascade), never themselves.
-pub async fn delete(db: &DatabaseConnection, actor: &CurrentUser, kind: CatalogKind, id: i32) -> AppResult<()> {
-    let txn = db.begin().await?;
-    let name = with_table!(kind, t => {
-        let row = t::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| AppError::NotFound(capitalized(kind)))?;
-        t::Entity::delete_by_id(id).exec(&txn).await?;
-        row.name
-    });
+/// The item and the webhooks limited to it.
+pub async fn usage(db: &impl ConnectionTrait, kind: CatalogKind, id: i32) -> AppResult<CatalogUsage> {
+    let item = by_ids(db, kind, &[id]).await?.pop().ok_or_else(|| AppError::NotFound(capitalized(kind)))?;
+    let webhook_ids: Vec<i32> = match kind {
+        CatalogKind::WorkGroup => webhook_work_group::Entity::find()
+            .filter(webhook_work_group::Column::WorkGroupId.eq(id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|l| l.webhook_id)
+            .collect(),
+        CatalogKind::Template => webhook_template::Entity::find()
+            .filter(webhook_template::Column::TemplateId.eq(id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|l| l.webhook_id)
+            .collect(),
+    };
+    let webhooks = if webhook_ids.is_empty() {
+        vec![]
+    } else {
+        webhook::Entity::find()
+            .filter(webhook::Column::Id.is_in(webhook_ids))
+            .order_by_asc(webhook::Column::Name)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|w| WebhookRef { id: w.id, name: w.name, active: w.active })
+            .collect()
+    };
+    Ok(CatalogUsage { item, webhooks })
+}
+
+fn quoted(webhooks: &[WebhookRef]) -> String {
+    webhooks.iter().map(|w| format!("“{}”", w.name)).collect::<Vec<_>>().join(", ")
+}
+
+/// Deletes an item. An item that webhooks are limited to is refused (deleting it would widen
+/// them to every work group or template), unless `deactivate_webhooks` says to deactivate
+/// those webhooks with it; they are named in the audit record either way.
+pub async fn delete(
+    db: &DatabaseConnection,
+    actor: &CurrentUser,
+    kind: CatalogKind,
+    id: i32,
+    deactivate_webhooks: bool,
+) -> AppResult<()> {
+    let txn = crate::ssr::db::begin_write(db).await?;
+    let CatalogUsage { item, webhooks } = usage(&txn, kind, id).await?;
+    if !webhooks.is_empty() && !deactivate_webhooks {
+        return Err(AppError::Conflict(format!(
+            "“{}” is used by {} {}: {}. Change {} first, or delete it and deactivate {}.",
+            item.name,
+            webhooks.len(),
+            if webhooks.len() == 1 { "webhook" } else { "webhooks" },
+            quoted(&webhooks),
+            if webhooks.len() == 1 { "it" } else { "them" },
+            if webhooks.len() == 1 { "it" } else { "them" },
+        )));
+    }
+    let now = chrono::Utc::now();
+    for w in webhooks.iter().filter(|w| w.active) {
+        webhook::Entity::update_many()
+            .col_expr(webhook::Column::Active, Expr::value(false))
+            .col_expr(webhook::Column::Version, Expr::col(webhook::Column::Version).add(1))
+            .col_expr(webhook::Column::UpdatedAt, Expr::value(now))
+            .col_expr(webhook::Column::UpdatedBy, Expr::value(actor.username.clone()))
+            .filter(webhook::Column::Id.eq(w.id))
+            .exec(&txn)
+            .await?;
+        audit::record(
+            &txn,
+            &actor.username,
+            "webhook.deactivate",
+            audit::Target { kind: "webhook", id: Some(w.id), name: &w.name },
+            format!("its {} “{}” was deleted", kind.noun(), item.name),
+        )
+        .await?;
+    }
+    with_table!(kind, t => { t::Entity::delete_by_id(id).exec(&txn).await?; });
+    let detail = if webhooks.is_empty() {
+        String::new()
+    } else {
+        format!("deactivated the webhooks limited to it: {}", quoted(&webhooks))
+    };
     audit::record(
         &txn,
         &actor.username,
         &format!("{}.delete", audit_kind(kind)),
-        audit::Target { kind: audit_kind(kind), id: Some(id), name: &name },
-        "",
+        audit::Target { kind: audit_kind(kind), id: Some(id), name: &item.name },
+        detail,
     )
     .await?;
     txn.commit().await?;

@@ -4,7 +4,7 @@ use super::entities::{delivery, event};
 use crate::error::AppResult;
 use crate::model::{DeliveryStatus, EventType};
 use chrono::Utc;
-use sea_orm::{prelude::*, ActiveValue::Set, TransactionTrait};
+use sea_orm::{prelude::*, ActiveValue::Set};
 
 /// An accepted event, before it is stored.
 #[derive(Debug, Clone)]
@@ -48,7 +48,7 @@ pub async fn ingest(
     if let Some(existing) = find(db, &ev.event_id).await? {
         return Ok(Ingested { response: existing.response, created: false });
     }
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     let now = Utc::now();
     let stored = event::ActiveModel {
         event_id: Set(ev.event_id.clone()),

@@ -5,10 +5,13 @@ use super::entities::webhook;
 use crate::error::AppResult;
 use sea_orm::{prelude::*, ActiveValue::Set, QuerySelect};
 
+/// A webhook's id with its sealed HMAC secret and access token.
+type SealedColumns = (i32, Option<Vec<u8>>, Option<Vec<u8>>);
+
 /// Seals again every webhook secret that was sealed without associated data. Idempotent:
 /// bound values are left alone. Returns how many values were re-sealed.
 pub async fn bind_unbound_secrets(db: &DatabaseConnection, cipher: &SecretCipher) -> AppResult<u64> {
-    let rows: Vec<(i32, Option<Vec<u8>>, Option<Vec<u8>>)> = webhook::Entity::find()
+    let rows: Vec<SealedColumns> = webhook::Entity::find()
         .select_only()
         .columns([webhook::Column::Id, webhook::Column::HmacSecretEnc, webhook::Column::AccessTokenEnc])
         .into_tuple()

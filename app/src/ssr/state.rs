@@ -1,5 +1,5 @@
 //! What every request handler and server function shares.
-use super::{crypto::SecretCipher, login_limiter::LoginLimiter};
+use super::{auth::SessionPolicy, crypto::SecretCipher, login_limiter::LoginLimiter};
 use axum::extract::FromRef;
 use leptos::prelude::*;
 use sea_orm::DatabaseConnection;
@@ -13,6 +13,11 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Wakes the delivery worker when new work is queued (new event, redeliver, test, recover).
     pub delivery_wake: Arc<tokio::sync::Notify>,
+    /// Session idle timeout and absolute lifetime.
+    pub sessions: SessionPolicy,
+    /// The origin browsers use (`HOOKWELL_PUBLIC_URL`); when set it decides the Secure cookie
+    /// flag and the Origin check instead of request headers.
+    pub public_origin: Option<String>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

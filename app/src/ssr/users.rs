@@ -1,9 +1,15 @@
 //! Users: the first Site Administrator, and what a Site Administrator can change.
-use super::{audit, auth, crypto::random_token, entities::user};
+use super::db::{broken_rule, UniqueRule};
+use super::{audit, auth, crypto::random_token, entities::user, passwords::PasswordWork};
 use crate::error::{AppError, AppResult};
 use crate::model::{validate_password, validate_username, CurrentUser, Role, UserRow};
 use chrono::Utc;
-use sea_orm::{prelude::*, ActiveValue::Set, PaginatorTrait, QueryOrder, TransactionTrait};
+use sea_orm::{
+    prelude::*,
+    sea_query::{ExprTrait, Func},
+    ActiveValue::Set,
+    PaginatorTrait, QueryOrder,
+};
 
 /// On first start (no users at all) creates `admin` as Site Administrator. Returns the
 /// generated password when none was configured, so start-up can print it once.
@@ -15,21 +21,27 @@ pub async fn ensure_first_admin(db: &DatabaseConnection, configured: Option<&str
         Some(p) => (p.to_string(), false),
         None => (random_token(), true),
     };
-    insert(db, "admin", &password, Role::SiteAdmin).await?;
+    insert(db, "admin", PasswordWork::shared().hash(&password).await?, Role::SiteAdmin).await?;
     Ok(generated.then_some(password))
 }
 
-async fn insert(db: &impl ConnectionTrait, username: &str, password: &str, role: Role) -> AppResult<user::Model> {
-    Ok(user::ActiveModel {
+/// Inserts a user row; the database refuses a username taken ignoring case.
+async fn insert(
+    db: &impl ConnectionTrait,
+    username: &str,
+    password_hash: String,
+    role: Role,
+) -> Result<user::Model, DbErr> {
+    user::ActiveModel {
         username: Set(username.to_string()),
-        password_hash: Set(auth::hash_password(password)),
+        password_hash: Set(password_hash),
         role: Set(role),
         disabled: Set(false),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
     .insert(db)
-    .await?)
+    .await
 }
 
 /// Every user, by name.
@@ -41,7 +53,8 @@ pub async fn list(db: &DatabaseConnection) -> AppResult<Vec<UserRow>> {
         .collect())
 }
 
-/// Creates a user; the name must be new and the password long enough.
+/// Creates a user; the name must be new ignoring case (checked first, and enforced by the
+/// database for concurrent creates) and the password long enough.
 pub async fn create(
     db: &DatabaseConnection,
     actor: &CurrentUser,
@@ -52,11 +65,18 @@ pub async fn create(
     let username = validate_username(username).map_err(|m| AppError::invalid("username", m))?;
     validate_password(password).map_err(|m| AppError::invalid("password", m))?;
     let role = Role::parse(role).ok_or_else(|| AppError::invalid("role", "Choose one of the five roles."))?;
-    let txn = db.begin().await?;
-    if user::Entity::find().filter(user::Column::Username.eq(&username)).one(&txn).await?.is_some() {
-        return Err(AppError::invalid("username", format!("A user named “{username}” already exists.")));
+    // Hashed before the write transaction, which holds SQLite's write lock.
+    let password_hash = PasswordWork::shared().hash(password).await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
+    let taken = || AppError::invalid("username", format!("A user named “{username}” already exists."));
+    let same = ExprTrait::eq(Expr::expr(Func::lower(Expr::col(user::Column::Username))), username.to_lowercase());
+    if user::Entity::find().filter(same).one(&txn).await?.is_some() {
+        return Err(taken());
     }
-    let u = insert(&txn, &username, password, role).await?;
+    let u = match insert(&txn, &username, password_hash, role).await {
+        Err(e) if broken_rule(&e) == Some(UniqueRule::Username) => return Err(taken()),
+        other => other?,
+    };
     audit::record(&txn, &actor.username, "user.create", target(&u), format!("role {}", role.label())).await?;
     txn.commit().await?;
     Ok(())
@@ -77,7 +97,7 @@ pub async fn change_role(db: &DatabaseConnection, actor: &CurrentUser, id: i32, 
     if id == actor.id && role != Role::SiteAdmin {
         return Err(AppError::invalid("role", "You cannot take away your own Site Administrator role."));
     }
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     let u = find(&txn, id).await?;
     let mut m: user::ActiveModel = u.clone().into();
     m.role = Set(role);
@@ -102,7 +122,7 @@ pub async fn set_disabled(db: &DatabaseConnection, actor: &CurrentUser, id: i32,
     if id == actor.id && disabled {
         return Err(AppError::invalid("user", "You cannot disable your own account."));
     }
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     let u = find(&txn, id).await?;
     let mut m: user::ActiveModel = u.clone().into();
     m.disabled = Set(disabled);
@@ -118,10 +138,11 @@ pub async fn set_disabled(db: &DatabaseConnection, actor: &CurrentUser, id: i32,
 /// Sets a new password and signs the user out everywhere else.
 pub async fn reset_password(db: &DatabaseConnection, actor: &CurrentUser, id: i32, password: &str) -> AppResult<()> {
     validate_password(password).map_err(|m| AppError::invalid("password", m))?;
-    let txn = db.begin().await?;
+    let password_hash = PasswordWork::shared().hash(password).await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     let u = find(&txn, id).await?;
     let mut m: user::ActiveModel = u.clone().into();
-    m.password_hash = Set(auth::hash_password(password));
+    m.password_hash = Set(password_hash);
     m.update(&txn).await?;
     auth::end_other_sessions(&txn, id).await?;
     audit::record(&txn, &actor.username, "user.reset_password", target(&u), "").await?;
@@ -131,5 +152,5 @@ pub async fn reset_password(db: &DatabaseConnection, actor: &CurrentUser, id: i3
 
 /// Creates a user for tests and the CLI without an acting administrator.
 pub async fn create_unaudited(db: &DatabaseConnection, username: &str, password: &str, role: Role) -> AppResult<i32> {
-    Ok(insert(db, username, password, role).await?.id)
+    Ok(insert(db, username, PasswordWork::shared().hash(password).await?, role).await?.id)
 }

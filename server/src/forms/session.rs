@@ -1,7 +1,9 @@
 //! `POST /login` and `POST /logout`.
 use super::{read_form, see_other};
 use crate::page::render;
+use crate::security;
 use app::components::guard::login_path;
+use app::error::AppError;
 use app::routes::login::safe_next;
 use app::ssr::{auth, AppState};
 use app::submission::Submission;
@@ -10,9 +12,12 @@ use axum::{
     http::{header, HeaderValue, StatusCode},
     response::{Html, IntoResponse, Response},
 };
-use std::{net::SocketAddr, time::Instant};
+use std::{
+    net::SocketAddr,
+    time::{Duration, Instant},
+};
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, Default)]
 pub struct LoginForm {
     #[serde(default)]
     username: String,
@@ -22,51 +27,63 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-/// `POST /login`: one generic message for any wrong credentials; failures are rate-limited.
+/// `POST /login`: one generic message for any wrong credentials. Each attempt is reserved
+/// with the throttle before the password is checked (so parallel guesses get no more than the
+/// limit) and handed back when it succeeds.
 pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     req: Request,
 ) -> Response {
     let (parts, body) = req.into_parts();
-    let form: LoginForm = match read_form(body).await {
-        Ok(f) => f,
-        Err(_) => LoginForm { username: String::new(), password: String::new(), next: None },
-    };
-    let next = safe_next(form.next.clone());
+    let form: LoginForm = read_form(body).await.unwrap_or_default();
+    let next = safe_next(form.next.as_deref());
     let login_page = login_path(&next);
-    let address = peer.ip().to_string();
-    let refuse = |message: &str, status| {
-        let submission = Submission::LoginRefused { username: form.username.clone(), message: message.to_string() };
-        render(&state, parts.clone(), &login_page, Some(submission), status)
+    let refuse = |message: &str, status, retry_after: Option<Duration>| {
+        let submission = Submission::LoginRefused {
+            username: auth::login_name(&form.username).to_string(),
+            message: message.to_string(),
+        };
+        let page = render(&state, parts.clone(), &login_page, Some(submission), status);
+        async move {
+            let mut res = page.await;
+            if let Some(wait) = retry_after {
+                let secs = wait.as_secs().max(1).to_string();
+                res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_str(&secs).expect("digits"));
+            }
+            res
+        }
     };
-    if !state.login_limiter.allows(&form.username, &address, Instant::now()) {
-        return refuse(
-            "Too many failed sign-in attempts. Wait a few minutes and try again.",
-            StatusCode::TOO_MANY_REQUESTS,
-        )
-        .await;
-    }
+    let attempt = match state.login_limiter.reserve(&form.username, &peer.ip().to_string(), Instant::now()) {
+        Ok(a) => a,
+        Err(wait) => {
+            let message = "Too many failed sign-in attempts. Wait a few minutes and try again.";
+            return refuse(message, StatusCode::TOO_MANY_REQUESTS, Some(wait)).await;
+        }
+    };
     match auth::authenticate(&state.db, &form.username, &form.password).await {
         Ok(Some(user)) => {
-            state.login_limiter.record_success(&form.username);
-            let token = match auth::start_session(&state.db, user.id).await {
+            state.login_limiter.succeeded(attempt);
+            let token = match auth::start_session(&state.db, state.sessions, user.id).await {
                 Ok(t) => t,
-                Err(e) => return refuse(&e.to_string(), e.status()).await,
+                Err(e) => return refuse(&e.to_string(), e.status(), None).await,
             };
             tracing::info!(user = %user.username, "signed in");
-            let secure = parts.headers.get("x-forwarded-proto").is_some_and(|v| v == "https");
+            let secure = security::cookie_is_secure(&state, &parts.headers);
             let mut res = see_other(&next);
-            if let Ok(v) = HeaderValue::from_str(&auth::session_set_cookie(&token, secure)) {
+            if let Ok(v) = HeaderValue::from_str(&auth::session_set_cookie(&token, state.sessions, secure)) {
                 res.headers_mut().insert(header::SET_COOKIE, v);
             }
             res
         }
-        Ok(None) => {
-            state.login_limiter.record_failure(&form.username, &address, Instant::now());
-            refuse("Wrong username or password.", StatusCode::UNAUTHORIZED).await
+        Ok(None) => refuse("Wrong username or password.", StatusCode::UNAUTHORIZED, None).await,
+        Err(AppError::Busy) => {
+            // Not the person's fault: the attempt is handed back.
+            state.login_limiter.succeeded(attempt);
+            let message = "Many people are signing in right now. Try again in a moment.";
+            refuse(message, StatusCode::SERVICE_UNAVAILABLE, Some(Duration::from_secs(1))).await
         }
-        Err(e) => refuse(&e.to_string(), e.status()).await,
+        Err(e) => refuse(&e.to_string(), e.status(), None).await,
     }
 }
 

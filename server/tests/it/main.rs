@@ -4,6 +4,7 @@
 mod api;
 mod auth;
 mod delivery;
+mod database_rules;
 mod forms;
 mod pages;
 mod receivers;

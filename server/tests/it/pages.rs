@@ -61,3 +61,15 @@ async fn every_page_script_carries_the_nonce_its_policy_allows() {
     let res = admin.get(s.url("/rpc/whoami")).send().await.unwrap();
     assert_eq!(res.headers()["content-security-policy"], "default-src 'none'; frame-ancestors 'none'");
 }
+
+#[tokio::test]
+async fn signed_in_pages_and_server_functions_are_never_cached() {
+    let s = start().await;
+    let admin = s.as_role(Role::SiteAdmin).await;
+    for path in ["/webhooks", "/webhooks/new", "/users", "/login"] {
+        let res = admin.get(s.url(path)).send().await.unwrap();
+        assert_eq!(res.headers()["cache-control"], "no-store", "{path}");
+    }
+    let res = admin.post(s.url("/rpc/whoami")).send().await.unwrap();
+    assert_eq!(res.headers()["cache-control"], "no-store");
+}

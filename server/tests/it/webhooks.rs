@@ -19,9 +19,12 @@ async fn secrets_are_encrypted_at_rest_and_regenerate_replaces_them() {
     assert!(!sealed.windows(secret.len()).any(|w| w == secret.as_bytes()));
     assert_eq!(s.state.cipher.open(&sealed, Binding::HmacSecret { webhook_id: id }).as_deref(), Some(secret.as_str()));
     if std::env::var("TEST_DATABASE_URL").is_err() {
-        let file = std::fs::read(s.dir.path().join("test.db")).unwrap();
+        // The database is in WAL mode: recent writes may still be in the write-ahead log.
         let b64 = secret.trim_start_matches("whsec_");
-        assert!(!file.windows(b64.len()).any(|w| w == b64.as_bytes()), "raw database bytes contain the secret");
+        for file in ["test.db", "test.db-wal"] {
+            let bytes = std::fs::read(s.dir.path().join(file)).unwrap_or_default();
+            assert!(!bytes.windows(b64.len()).any(|w| w == b64.as_bytes()), "raw bytes of {file} contain the secret");
+        }
     }
     let page = admin.get(s.url(&format!("/webhooks/{id}"))).send().await.unwrap().text().await.unwrap();
     assert!(!page.contains(&secret), "the secret is never shown again");
@@ -102,7 +105,7 @@ async fn bad_input_is_refused_with_field_messages_never_500() {
 }
 
 #[tokio::test]
-async fn deleting_a_work_group_removes_the_link_never_the_webhook() {
+async fn deleting_a_work_group_that_webhooks_use_is_refused_naming_them_or_deactivates_them() {
     let s = start().await;
     let admin = s.as_role(Role::SiteAdmin).await;
     let key = unique("wg");
@@ -112,17 +115,106 @@ async fn deleting_a_work_group_removes_the_link_never_the_webhook() {
     let (_, items) = s.rpc_form(&admin, "list_catalog", &[("kind", "WorkGroup")]).await;
     let items: Value = serde_json::from_str(&items).unwrap();
     let wg = items.as_array().unwrap().iter().find(|i| i["key"] == json!(key)).unwrap()["id"].as_i64().unwrap();
-    let mut form = hook(&unique("linked"), "InterviewLoadEvent");
+    let name = unique("limited-to-legal");
+    let mut form = hook(&name, "InterviewLoadEvent");
     form["work_groups"] = json!([wg.to_string()]);
     let (_, body) = s.rpc(&admin, "create_webhook", json!({"form": form})).await;
     let id = body["id"].as_i64().unwrap();
+    let wg = wg.to_string();
+    let (st, err) = s.rpc_form(&admin, "delete_catalog_item", &[("kind", "WorkGroup"), ("id", &wg)]).await;
+    assert_eq!(st, StatusCode::CONFLICT);
+    assert!(err.contains(&name), "the refusal names the webhook: {err}");
     let (_, detail) = s.rpc_form(&admin, "get_webhook", &[("id", &id.to_string())]).await;
-    assert!(detail.contains(&key));
-    let (st, _) = s.rpc_form(&admin, "delete_catalog_item", &[("kind", "WorkGroup"), ("id", &wg.to_string())]).await;
+    assert!(detail.contains(&key), "nothing changed");
+    let page = admin.get(s.url(&format!("/work-groups/{wg}/delete"))).send().await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains(&name) && page.contains("Delete and deactivate 1 webhook"),
+        "the no-JS confirmation names it"
+    );
+    let (st, _) = s
+        .rpc_form(&admin, "delete_catalog_item", &[("kind", "WorkGroup"), ("id", &wg), ("deactivate_webhooks", "true")])
+        .await;
     assert_eq!(st, StatusCode::OK);
-    let (st, detail) = s.rpc_form(&admin, "get_webhook", &[("id", &id.to_string())]).await;
-    assert_eq!(st, StatusCode::OK, "the webhook survives");
-    assert!(!detail.contains(&key));
+    let row = webhook::Entity::find_by_id(id as i32).one(&s.state.db).await.unwrap().unwrap();
+    assert!(!row.active, "the webhook no longer receives anything, rather than everything");
+    let audit = admin.get(s.url("/audit")).send().await.unwrap().text().await.unwrap();
+    assert!(audit.contains("work_group.delete") && audit.contains(&format!("“{name}”")));
+}
+
+#[tokio::test]
+async fn a_stored_value_that_is_not_an_event_type_is_an_error_never_another_webhook() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let s = start().await;
+    let admin = s.as_role(Role::SiteAdmin).await;
+    let (_, body) = s.rpc(&admin, "create_webhook", json!({"form": hook(&unique("odd"), "PostProcessingEvent")})).await;
+    let id = body["id"].as_i64().unwrap();
+    let backend = s.state.db.get_database_backend();
+    s.state
+        .db
+        .execute_raw(Statement::from_string(
+            backend,
+            format!("UPDATE webhooks SET event_type = 'Bogus' WHERE id = {id}"),
+        ))
+        .await
+        .unwrap();
+    let res = admin.get(s.url(&format!("/webhooks/{id}"))).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Something went wrong") && !html.contains("NewWorkItemVersionComplete"));
+    s.state
+        .db
+        .execute_raw(Statement::from_string(backend, format!("DELETE FROM webhooks WHERE id = {id}")))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn sealed_secrets_swapped_between_rows_no_longer_open() {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel};
+    let s = start().await;
+    let admin = s.as_role(Role::SiteAdmin).await;
+    let mut ids = vec![];
+    for n in ["swap-a", "swap-b"] {
+        let (_, body) =
+            s.rpc(&admin, "create_webhook", json!({"form": hook(&unique(n), "NewWorkItemVersionComplete")})).await;
+        ids.push(body["id"].as_i64().unwrap() as i32);
+    }
+    let a = webhook::Entity::find_by_id(ids[0]).one(&s.state.db).await.unwrap().unwrap();
+    let b = webhook::Entity::find_by_id(ids[1]).one(&s.state.db).await.unwrap().unwrap();
+    let (sa, sb) = (a.hmac_secret_enc.clone(), b.hmac_secret_enc.clone());
+    let mut am = a.into_active_model();
+    am.hmac_secret_enc = Set(sb);
+    am.update(&s.state.db).await.unwrap();
+    let mut bm = b.into_active_model();
+    bm.hmac_secret_enc = Set(sa);
+    bm.update(&s.state.db).await.unwrap();
+    for id in ids {
+        assert_eq!(app::ssr::webhooks::hmac_secret(&s.state.db, &s.state.cipher, id).await.unwrap(), None);
+    }
+}
+
+#[tokio::test]
+async fn secrets_sealed_by_an_older_version_are_bound_at_start_up() {
+    use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel};
+    let s = start().await;
+    let admin = s.as_role(Role::SiteAdmin).await;
+    let (_, body) =
+        s.rpc(&admin, "create_webhook", json!({"form": hook(&unique("legacy"), "NewWorkItemVersionComplete")})).await;
+    let id = body["id"].as_i64().unwrap() as i32;
+    let key = app::ssr::crypto::parse_master_key(MASTER_KEY).unwrap();
+    let cipher = chacha20poly1305::XChaCha20Poly1305::new((&key).into());
+    let nonce = chacha20poly1305::XChaCha20Poly1305::generate_nonce(&mut OsRng);
+    let mut legacy = nonce.to_vec();
+    legacy.extend(cipher.encrypt(&nonce, b"whsec_legacy".as_slice()).unwrap());
+    let mut am = webhook::Entity::find_by_id(id).one(&s.state.db).await.unwrap().unwrap().into_active_model();
+    am.hmac_secret_enc = Set(Some(legacy));
+    am.update(&s.state.db).await.unwrap();
+    assert_eq!(app::ssr::webhooks::hmac_secret(&s.state.db, &s.state.cipher, id).await.unwrap(), None);
+    let rebound = app::ssr::secret_binding::bind_unbound_secrets(&s.state.db, &s.state.cipher).await.unwrap();
+    assert!(rebound >= 1);
+    let opened = app::ssr::webhooks::hmac_secret(&s.state.db, &s.state.cipher, id).await.unwrap();
+    assert_eq!(opened.as_deref(), Some("whsec_legacy"));
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ use crate::model::{
 use crate::ssr::audit;
 use crate::ssr::entities::{delivery, delivery_attempt, event, webhook};
 use chrono::{DurationRound, TimeDelta, Utc};
-use sea_orm::{prelude::*, ActiveValue::Set, PaginatorTrait, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::{prelude::*, ActiveValue::Set, PaginatorTrait, QueryOrder, QuerySelect};
 use serde_json::{json, Value};
 
 async fn find_webhook(db: &impl ConnectionTrait, id: i32) -> AppResult<webhook::Model> {
@@ -95,7 +95,7 @@ pub async fn detail(db: &DatabaseConnection, id: i32) -> AppResult<DeliveryDetai
 /// Re-queues one delivery (same `webhook-id`, a new series of attempts). Refused while it is
 /// still queued, or when the webhook is inactive (test deliveries excepted).
 pub async fn redeliver(db: &DatabaseConnection, actor: &CurrentUser, id: i32) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     let d = delivery::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| AppError::NotFound("Delivery".into()))?;
     let hook = find_webhook(&txn, d.webhook_id).await?;
     if d.status.is_due_work() {
@@ -162,7 +162,7 @@ pub fn sample_data(event_type: EventType) -> Value {
 /// Queues a test delivery to a webhook, active or not: a sample event of its type with a new
 /// `webhook-id`, marked as a test. Returns the delivery id.
 pub async fn send_test(db: &DatabaseConnection, actor: &CurrentUser, webhook_id: i32) -> AppResult<i32> {
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     let hook = find_webhook(&txn, webhook_id).await?;
     let now = Utc::now();
     let e = event::ActiveModel {
@@ -193,7 +193,7 @@ pub async fn recover(
     webhook_id: i32,
     since: DateTimeUtc,
 ) -> AppResult<u64> {
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     let hook = find_webhook(&txn, webhook_id).await?;
     if !hook.active {
         return Err(AppError::invalid("delivery", "The webhook is inactive. Activate it first, then recover."));

@@ -9,7 +9,7 @@ use crate::error::AppResult;
 use crate::model::DeliveryStatus;
 use chrono::Utc;
 use sea_orm::sea_query::ExprTrait;
-use sea_orm::{prelude::*, ActiveValue::Set, DatabaseBackend, DatabaseTransaction, Statement, TransactionTrait, Value};
+use sea_orm::{prelude::*, ActiveValue::Set, DatabaseBackend, DatabaseTransaction, Statement, Value};
 use std::collections::HashMap;
 
 /// `last_error` of deliveries that were queued when their webhook was deactivated.
@@ -135,7 +135,7 @@ pub async fn record_attempt(
         Next::Retry { at } => (DeliveryStatus::Retrying, *at, attempt.error.clone()),
         Next::Failed { reason } => (DeliveryStatus::Failed, now, Some(reason.clone())),
     };
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     let updated = delivery::Entity::update_many()
         .col_expr(delivery::Column::Status, Expr::value(status))
         .col_expr(delivery::Column::Attempts, Expr::col(delivery::Column::Attempts).add(1))

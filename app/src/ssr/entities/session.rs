@@ -8,7 +8,10 @@ pub struct Model {
     pub token_hash: String,
     pub user_id: i32,
     pub created_at: DateTimeUtc,
+    /// Absolute end: `created_at` + the session's maximum age.
     pub expires_at: DateTimeUtc,
+    /// Last request made with it (written at most once a minute), for the idle timeout.
+    pub last_seen_at: DateTimeUtc,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

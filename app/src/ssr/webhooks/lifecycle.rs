@@ -3,11 +3,11 @@ use super::{audit, find, save_versioned, target};
 use crate::error::AppResult;
 use crate::model::CurrentUser;
 use crate::ssr::entities::webhook;
-use sea_orm::{prelude::*, ActiveValue::Set, TransactionTrait};
+use sea_orm::{prelude::*, ActiveValue::Set};
 
 /// Activates or deactivates a webhook at once.
 pub async fn set_active(db: &DatabaseConnection, actor: &CurrentUser, id: i32, active: bool) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     let old = find(&txn, id).await?;
     if old.active != active {
         let mut am: webhook::ActiveModel = old.clone().into();
@@ -37,7 +37,7 @@ pub async fn set_active(db: &DatabaseConnection, actor: &CurrentUser, id: i32, a
 
 /// Deletes a webhook and its links. Returns its name for the confirmation message.
 pub async fn delete(db: &DatabaseConnection, actor: &CurrentUser, id: i32) -> AppResult<String> {
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     let old = find(&txn, id).await?;
     webhook::Entity::delete_by_id(id).exec(&txn).await?;
     audit::record(&txn, &actor.username, "webhook.delete", target(&old), format!("{} → {}", old.event_type, old.url))

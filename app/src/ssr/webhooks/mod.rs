@@ -13,11 +13,12 @@ pub use secret::{access_token, hmac_secret, regenerate_secret, regenerate_secret
 pub use subscribers::{move_webhook, subscribers, Subscriber};
 
 use super::audit;
+use super::db::{broken_rule, UniqueRule};
 use super::entities::{webhook, webhook_template, webhook_work_group};
 use crate::error::{AppError, AppResult};
-use crate::model::CurrentUser;
+use crate::model::{field, CurrentUser, EventType};
 use chrono::Utc;
-use sea_orm::{prelude::*, ActiveValue::Set, DatabaseTransaction};
+use sea_orm::{prelude::*, ActiveValue, ActiveValue::Set, DatabaseTransaction, TransactionTrait};
 
 fn target(m: &webhook::Model) -> audit::Target<'_> {
     audit::Target { kind: "webhook", id: Some(m.id), name: &m.name }
@@ -60,6 +61,46 @@ fn stale(current: &webhook::Model) -> AppError {
     ))
 }
 
+/// The message for a name another webhook has (ignoring case).
+fn name_taken(name: &str) -> AppError {
+    AppError::invalid(field::NAME, format!("A webhook named “{name}” already exists. Choose another name."))
+}
+
+/// The message for a second PostProcessingEvent webhook; `existing` is the name of the first.
+fn post_processing_taken(existing: &str) -> AppError {
+    AppError::invalid(
+        field::EVENT_TYPE,
+        format!("Only one PostProcessingEvent webhook is allowed per site, and “{existing}” already is one."),
+    )
+}
+
+/// What to answer when the database refused to write webhook `name` (`own_id` when it exists):
+/// the same field message the application check gives, for the case where a concurrent request
+/// got past that check first. `txn` must still be usable (the failed write was in a savepoint).
+async fn refusal(txn: &DatabaseTransaction, err: DbErr, name: &str, own_id: Option<i32>) -> AppError {
+    match broken_rule(&err) {
+        Some(UniqueRule::WebhookName) => name_taken(name),
+        Some(UniqueRule::OnePostProcessingWebhook) => {
+            let mut first =
+                webhook::Entity::find().filter(webhook::Column::EventType.eq(EventType::PostProcessingEvent));
+            if let Some(id) = own_id {
+                first = first.filter(webhook::Column::Id.ne(id));
+            }
+            match first.one(txn).await {
+                Ok(Some(m)) => post_processing_taken(&m.name),
+                Ok(None) => post_processing_taken("another webhook"),
+                Err(e) => e.into(),
+            }
+        }
+        Some(UniqueRule::WebhookPosition) => AppError::Conflict(
+            "Several webhooks were being saved at the same moment and this one could not be given its place in \
+             the order. Please try again."
+                .into(),
+        ),
+        _ => err.into(),
+    }
+}
+
 /// Writes `am` only if the row still has `old.version`, bumping the version.
 async fn save_versioned(
     txn: &DatabaseTransaction,
@@ -70,12 +111,27 @@ async fn save_versioned(
     am.version = Set(old.version + 1);
     am.updated_at = Set(Utc::now());
     am.updated_by = Set(actor.username.clone());
-    let res = webhook::Entity::update_many()
+    let name = match &am.name {
+        ActiveValue::Set(n) | ActiveValue::Unchanged(n) => n.clone(),
+        ActiveValue::NotSet => old.name.clone(),
+    };
+    let attempt = txn.begin().await?;
+    let written = webhook::Entity::update_many()
         .set(am)
         .filter(webhook::Column::Id.eq(old.id))
         .filter(webhook::Column::Version.eq(old.version))
-        .exec(txn)
-        .await?;
+        .exec(&attempt)
+        .await;
+    let res = match written {
+        Ok(res) => {
+            attempt.commit().await?;
+            res
+        }
+        Err(e) => {
+            attempt.rollback().await?;
+            return Err(refusal(txn, e, &name, Some(old.id)).await);
+        }
+    };
     if res.rows_affected == 0 {
         return Err(stale(&find(txn, old.id).await?));
     }

@@ -1,9 +1,10 @@
 //! Saving the webhook form: create and edit, with the rules that need the database.
-use super::{audit, find, link_ids, save_versioned, stale, target};
+use super::{audit, find, link_ids, name_taken, post_processing_taken, refusal, save_versioned, stale, target};
 use crate::error::{AppError, AppResult};
 use crate::model::{field, AuthMethod, CatalogKind, CurrentUser, EventType, SavedWebhook, WebhookDraft, WebhookForm};
 use crate::ssr::catalog;
 use crate::ssr::crypto::{new_hmac_secret, Binding, SecretCipher};
+use crate::ssr::db::{broken_rule, UniqueRule};
 use crate::ssr::entities::{webhook, webhook_template, webhook_work_group};
 use chrono::Utc;
 use sea_orm::{
@@ -25,22 +26,13 @@ async fn check_against_others(txn: &DatabaseTransaction, draft: &WebhookDraft, o
         .one(txn)
         .await?;
     if same_name.is_some() {
-        return Err(AppError::invalid(
-            field::NAME,
-            format!("A webhook named “{}” already exists. Choose another name.", draft.name),
-        ));
+        return Err(name_taken(&draft.name));
     }
     if draft.event_type == EventType::PostProcessingEvent {
         if let Some(existing) =
             others.filter(webhook::Column::EventType.eq(EventType::PostProcessingEvent)).one(txn).await?
         {
-            return Err(AppError::invalid(
-                field::EVENT_TYPE,
-                format!(
-                    "Only one PostProcessingEvent webhook is allowed per site, and “{}” already is one.",
-                    existing.name
-                ),
-            ));
+            return Err(post_processing_taken(&existing.name));
         }
     }
     if catalog::by_ids(txn, CatalogKind::WorkGroup, &draft.work_groups).await?.len() != draft.work_groups.len() {
@@ -81,6 +73,46 @@ async fn replace_links(txn: &DatabaseTransaction, id: i32, draft: &WebhookDraft)
     Ok(())
 }
 
+/// How many times a create tries the next free position when concurrent creates took it.
+const POSITION_ATTEMPTS: usize = 10;
+
+/// Inserts `row` last in the order (highest position + 1). A concurrent create can take that
+/// position between the read and the insert (the unique index `ux_webhooks_position` refuses
+/// the second); then the next free one is tried, in a savepoint so the transaction survives.
+/// Any other refusal is answered with the field message of the rule it broke.
+async fn insert_last(
+    txn: &DatabaseTransaction,
+    mut row: webhook::ActiveModel,
+    name: &str,
+) -> AppResult<webhook::Model> {
+    let mut attempt = 1;
+    loop {
+        let savepoint = txn.begin().await?;
+        let last: Option<i32> = webhook::Entity::find()
+            .select_only()
+            .column_as(webhook::Column::Position.max(), "max")
+            .into_tuple::<Option<i32>>()
+            .one(&savepoint)
+            .await?
+            .flatten();
+        row.position = Set(last.unwrap_or(0) + 1);
+        match row.clone().insert(&savepoint).await {
+            Ok(m) => {
+                savepoint.commit().await?;
+                return Ok(m);
+            }
+            Err(e) => {
+                savepoint.rollback().await?;
+                if attempt < POSITION_ATTEMPTS && broken_rule(&e) == Some(UniqueRule::WebhookPosition) {
+                    attempt += 1;
+                    continue;
+                }
+                return Err(refusal(txn, e, name, None).await);
+            }
+        }
+    }
+}
+
 fn token_hint(token: &str) -> String {
     let chars: Vec<char> = token.chars().collect();
     chars[chars.len().saturating_sub(4)..].iter().collect()
@@ -94,18 +126,11 @@ pub async fn create(
     form: &WebhookForm,
 ) -> AppResult<SavedWebhook> {
     let draft = form.validate(false).map_err(AppError::Invalid)?;
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     check_against_others(&txn, &draft, None).await?;
     let secret = (draft.auth_method == AuthMethod::Hmac).then(new_hmac_secret);
-    let last: Option<i32> = webhook::Entity::find()
-        .select_only()
-        .column_as(webhook::Column::Position.max(), "max")
-        .into_tuple::<Option<i32>>()
-        .one(&txn)
-        .await?
-        .flatten();
     let now = Utc::now();
-    let m = webhook::ActiveModel {
+    let new_row = webhook::ActiveModel {
         name: Set(draft.name.clone()),
         url: Set(draft.url.clone()),
         auth_method: Set(draft.auth_method),
@@ -113,7 +138,6 @@ pub async fn create(
         event_name: Set(draft.event_name.clone()),
         active: Set(draft.active),
         accept_untrusted_ssl: Set(draft.accept_untrusted_ssl),
-        position: Set(last.unwrap_or(0) + 1),
         version: Set(1),
         access_token_hint: Set(draft.access_token.as_deref().map(token_hint)),
         created_at: Set(now),
@@ -121,9 +145,8 @@ pub async fn create(
         updated_at: Set(now),
         updated_by: Set(actor.username.clone()),
         ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    };
+    let m = insert_last(&txn, new_row, &draft.name).await?;
     // Secrets are sealed bound to the row's id, so they are written once the id exists.
     let sealed = webhook::ActiveModel {
         id: sea_orm::ActiveValue::Unchanged(m.id),
@@ -157,7 +180,7 @@ pub async fn update(
     id: i32,
     form: &WebhookForm,
 ) -> AppResult<SavedWebhook> {
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     let old = find(&txn, id).await?;
     let was = old.auth_method;
     let draft =

@@ -5,7 +5,7 @@ use crate::model::{field, AuthMethod, CurrentUser, SecretGrace};
 use crate::ssr::crypto::{new_hmac_secret, Binding, SecretCipher};
 use crate::ssr::entities::webhook;
 use chrono::Utc;
-use sea_orm::{prelude::*, ActiveValue::Set, TransactionTrait};
+use sea_orm::{prelude::*, ActiveValue::Set};
 
 /// Replaces the HMAC secret; the old one stops working at once (no grace period).
 /// `seen_version` is the webhook version the confirmation was shown for: a confirmation posted
@@ -31,7 +31,7 @@ pub async fn regenerate_secret_with_grace(
     seen_version: i32,
     grace: SecretGrace,
 ) -> AppResult<String> {
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     let old = find(&txn, id).await?;
     if old.version != seen_version {
         return Err(AppError::Conflict(format!(

@@ -4,7 +4,7 @@ use super::{audit, find, save_versioned, target};
 use crate::error::{AppError, AppResult};
 use crate::model::{CurrentUser, EventType, MoveDirection};
 use crate::ssr::entities::{template, webhook, webhook_template, webhook_work_group, work_group};
-use sea_orm::{prelude::*, ActiveValue::Set, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::{prelude::*, ActiveValue::Set, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 
 /// A webhook as the matching rules see it: filters resolved to keys.
@@ -82,7 +82,7 @@ pub async fn move_webhook(
     id: i32,
     direction: MoveDirection,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     let me = find(&txn, id).await?;
     if !matches!(me.event_type, EventType::InterviewLoadEvent | EventType::CustomInterviewEvent) {
         return Err(AppError::invalid(
@@ -134,12 +134,18 @@ pub async fn move_webhook(
     } else {
         (other.position, me.position)
     };
-    let mut am: webhook::ActiveModel = me.clone().into();
-    am.position = Set(mine);
-    save_versioned(&txn, am, &me, actor).await?;
+    // Positions are unique (checked row by row), so `me` steps aside to a free, negative one first.
+    webhook::Entity::update_many()
+        .col_expr(webhook::Column::Position, Expr::value(-me.id))
+        .filter(webhook::Column::Id.eq(me.id))
+        .exec(&txn)
+        .await?;
     let mut am: webhook::ActiveModel = other.clone().into();
     am.position = Set(theirs);
     save_versioned(&txn, am, &other, actor).await?;
+    let mut am: webhook::ActiveModel = me.clone().into();
+    am.position = Set(mine);
+    save_versioned(&txn, am, &me, actor).await?;
     let word = match direction {
         MoveDirection::Up => "up",
         MoveDirection::Down => "down",

@@ -1,0 +1,63 @@
+//! Deleting a work group or template: asks first, and names the webhooks limited to it.
+use crate::api::catalog::DeleteCatalogItem;
+use crate::components::form_feedback::Feedback;
+use crate::model::{CatalogKind, CatalogUsage};
+use leptos::prelude::*;
+
+/// The delete confirmation, in the page (with JavaScript) or as `/work-groups/:id/delete`
+/// (without). When webhooks are limited to the item, deleting it would widen them to every
+/// work group or template, so the only way to delete is to deactivate them with it.
+#[component]
+pub fn CatalogDeleteConfirm(
+    kind: CatalogKind,
+    usage: CatalogUsage,
+    #[prop(optional)] delete: Option<ServerAction<DeleteCatalogItem>>,
+    #[prop(optional)] on_cancel: Option<Callback<()>>,
+) -> impl IntoView {
+    let delete = delete.unwrap_or_default();
+    let refused = Feedback::new("delete_catalog_item", delete.value()).summary();
+    let CatalogUsage { item, webhooks } = usage;
+    let used = !webhooks.is_empty();
+    let count = webhooks.len();
+    let explanation = if used {
+        format!(
+            "{count} {} limited to this {noun}. Deleting it would make {} receive the events of every {noun}, so they are deactivated with it. You can change them first instead.",
+            if count == 1 { "webhook is" } else { "webhooks are" },
+            if count == 1 { "it" } else { "them" },
+            noun = kind.noun(),
+        )
+    } else {
+        format!("No webhook is limited to this {}. Webhooks refer to it by its key “{}”.", kind.noun(), item.key)
+    };
+    let button = if used {
+        format!("Delete and deactivate {count} {}", if count == 1 { "webhook" } else { "webhooks" })
+    } else {
+        "Delete".to_string()
+    };
+    view! {
+        <div class="dialog-backdrop">
+            <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="catalog-delete-title" aria-describedby="catalog-delete-text">
+                <h2 id="catalog-delete-title">{format!("Delete {} “{}”?", kind.noun(), item.name)}</h2>
+                <p id="catalog-delete-text">{explanation}</p>
+                {used.then(|| view! {
+                    <ul class="webhook-refs">
+                        {webhooks.into_iter().map(|w| view! {
+                            <li><a href=format!("/webhooks/{}", w.id)>{w.name}</a> {(!w.active).then_some(" (inactive)")}</li>
+                        }).collect_view()}
+                    </ul>
+                })}
+                <ActionForm action=delete>
+                    <input type="hidden" name="kind" value=kind.form_value()/>
+                    <input type="hidden" name="id" value=item.id.to_string()/>
+                    {used.then(|| view! { <input type="hidden" name="deactivate_webhooks" value="true"/> })}
+                    <div class="actions">
+                        <button type="submit" class="danger">{button}</button>
+                        <a class="button" href=kind.path()
+                            on:click=move |ev| if let Some(cb) = on_cancel { ev.prevent_default(); cb.run(()); }>"Cancel"</a>
+                    </div>
+                </ActionForm>
+                <p class="form-error" role="alert" hidden=move || refused.get().is_none()>{move || refused.get()}</p>
+            </div>
+        </div>
+    }
+}
