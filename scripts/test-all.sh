@@ -29,6 +29,14 @@ run_cargo() { # name, then the command
 run_cargo rust-app cargo test -p app --features ssr
 run_cargo rust-server-sqlite cargo test -p server
 
+# The wire contract checked by stock libraries (PyJWT, standardwebhooks from PyPI), not our code.
+if bash examples/receiver/stock_check/run.sh 2>&1 | tee target/test-logs/stock-libraries.log | tail -3 \
+   && grep -q PASS target/test-logs/stock-libraries.log; then
+  passed=$((passed + 1)); echo "== stock-libraries: 1 passed, 0 failed"
+else
+  failed=$((failed + 1)); status=1; echo "== stock-libraries: 0 passed, 1 failed"
+fi
+
 # The same integration tests against PostgreSQL (a throwaway database on the local cluster).
 if bash scripts/pg-test-db.sh > target/test-logs/pg-url 2> target/test-logs/pg-setup.log; then
   TEST_DATABASE_URL=$(cat target/test-logs/pg-url) run_cargo rust-server-postgres cargo test -p server --test it -- --test-threads=1

@@ -25,6 +25,10 @@ pub enum Submission {
     FormRefused { form: String, values: Vec<(String, String)>, error: AppError },
 }
 
+/// The hidden field of console forms that names the page they are on (see
+/// `components::form_feedback::PageField`); server functions ignore it.
+pub const PAGE_FIELD: &str = "_page";
+
 /// Fields whose typed value is never sent back to the browser.
 pub fn is_secret_field(name: &str) -> bool {
     ["password", "token", "secret"].iter().any(|s| name.contains(s))

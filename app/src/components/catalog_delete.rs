@@ -1,6 +1,6 @@
 //! Deleting a work group or template: asks first, and names the webhooks limited to it.
 use crate::api::catalog::DeleteCatalogItem;
-use crate::components::form_feedback::Feedback;
+use crate::components::form_feedback::{Feedback, PageField};
 use crate::model::{CatalogKind, CatalogUsage};
 use leptos::prelude::*;
 
@@ -47,6 +47,7 @@ pub fn CatalogDeleteConfirm(
                     </ul>
                 })}
                 <ActionForm action=delete>
+                    <PageField/>
                     <input type="hidden" name="kind" value=kind.form_value()/>
                     <input type="hidden" name="id" value=item.id.to_string()/>
                     {used.then(|| view! { <input type="hidden" name="deactivate_webhooks" value="true"/> })}

@@ -1,5 +1,6 @@
 //! Delete confirmations: in the page with JavaScript, as their own page without.
 use crate::api::webhooks::DeleteWebhook;
+use crate::components::form_feedback::PageField;
 use leptos::prelude::*;
 
 /// The delete confirmation, in-page (with JavaScript) or as `/webhooks/:id/delete` (without).
@@ -12,6 +13,7 @@ pub fn DeleteConfirm(id: i32, name: String, #[prop(optional)] on_cancel: Option<
                 <h2 id="delete-title">{format!("Delete webhook “{name}”?")}</h2>
                 <p id="delete-text">"The webhook and its work group and template links are removed and it sends nothing more. Its history stays in the audit log."</p>
                 <ActionForm action=delete>
+                    <PageField/>
                     <input type="hidden" name="id" value=id.to_string()/>
                     <div class="actions">
                         <button type="submit" class="danger">"Delete"</button>

@@ -4,8 +4,9 @@
 use crate::components::fields::{aria_invalid, described_by, FieldError};
 use crate::error::AppError;
 use crate::model::field;
-use crate::submission::{use_refused, Refused};
+use crate::submission::{use_refused, Refused, PAGE_FIELD};
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 
 /// The messages of one form.
 #[derive(Clone, Copy)]
@@ -90,4 +91,15 @@ pub fn InlineField(
             <FieldError field=error_field message/>
         </div>
     }
+}
+
+/// A hidden field naming the page a form is on, so that a no-JavaScript post returns to it —
+/// also from a page that was itself the answer to a refused post, whose address (and so its
+/// `Referer`) is the server function's.
+#[component]
+pub fn PageField() -> impl IntoView {
+    let loc = use_location();
+    let (path, search) = (loc.pathname.get_untracked(), loc.search.get_untracked());
+    let here = if search.is_empty() { path } else { format!("{path}?{search}") };
+    view! { <input type="hidden" name=PAGE_FIELD value=here/> }
 }

@@ -2,7 +2,7 @@ use super::use_id_param;
 use crate::api::catalog::{get_catalog_usage, list_catalog, AddCatalogItem, DeleteCatalogItem, RenameCatalogItem};
 use crate::components::catalog_delete::CatalogDeleteConfirm;
 use crate::components::fields::hydrated;
-use crate::components::form_feedback::{Feedback, InlineField};
+use crate::components::form_feedback::{Feedback, InlineField, PageField};
 use crate::components::guard::Guarded;
 use crate::components::page_data::Loaded;
 use crate::error::AppError;
@@ -72,6 +72,7 @@ fn CatalogPage(kind: CatalogKind) -> impl IntoView {
                 <p class="muted">{format!("Webhooks can be limited to {}s. The platform refers to each by its key.", kind.noun())}</p>
                 {editable.then(|| view! {
                     <ActionForm action=add attr:class="inline-form">
+                        <PageField/>
                         <input type="hidden" name="kind" value=kind.form_value()/>
                         <InlineField feedback=added name="key" id="new-key" label="Key" maxlength=100/>
                         <InlineField feedback=added name="name" id="new-name" label="Name" maxlength=200/>
@@ -123,6 +124,7 @@ fn CatalogTable(
                             {editable.then(|| view! {
                                 <td class="row-actions">
                                     <ActionForm action=rename attr:class="inline-form">
+                                        <PageField/>
                                         <input type="hidden" name="kind" value=kind.form_value()/>
                                         <input type="hidden" name="id" value=id.to_string()/>
                                         <label class="visually-hidden" for=format!("rename-{id}")>{rename_label}</label>

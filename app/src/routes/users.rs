@@ -1,6 +1,6 @@
 use crate::api::users::{list_users, ChangeUserRole, CreateUser, ResetUserPassword, SetUserDisabled};
 use crate::components::fields::FieldError;
-use crate::components::form_feedback::{Feedback, InlineField};
+use crate::components::form_feedback::{Feedback, InlineField, PageField};
 use crate::components::guard::Guarded;
 use crate::components::page_data::Loaded;
 use crate::model::{Role, MIN_PASSWORD_CHARS};
@@ -48,6 +48,7 @@ fn Users() -> impl IntoView {
             <h1>"Users"</h1>
             <h2>"Create user"</h2>
             <ActionForm action=create attr:class="inline-form">
+                <PageField/>
                 <InlineField feedback=created name="username" id="new-username" label="Username" maxlength=100 autocomplete="off"/>
                 <InlineField feedback=created name="password" id="new-password" label="Password" input_type="password" autocomplete="new-password"/>
                 <div class="filter">
@@ -72,6 +73,7 @@ fn Users() -> impl IntoView {
                                             </td>
                                             <td>
                                                 <ActionForm action=change attr:class="inline-form">
+                                                    <PageField/>
                                                     <input type="hidden" name="id" value=u.id.to_string()/>
                                                     <label class="visually-hidden" for=format!("role-{}", u.id)>{role_label}</label>
                                                     <select id=format!("role-{}", u.id) name="role">{role_options(Some(u.role))}</select>
@@ -81,11 +83,13 @@ fn Users() -> impl IntoView {
                                             <td>{if u.disabled { "Disabled" } else { "Enabled" }}</td>
                                             <td class="row-actions">
                                                 <ActionForm action=disable attr:class="inline-form">
+                                                    <PageField/>
                                                     <input type="hidden" name="id" value=u.id.to_string()/>
                                                     <input type="hidden" name="disabled" value=(!u.disabled).to_string()/>
                                                     <button type="submit">{if u.disabled { "Enable" } else { "Disable" }}</button>
                                                 </ActionForm>
                                                 <ActionForm action=reset attr:class="inline-form">
+                                                    <PageField/>
                                                     <input type="hidden" name="id" value=u.id.to_string()/>
                                                     <label class="visually-hidden" for=format!("pw-{}", u.id)>{pw_label}</label>
                                                     <input id=format!("pw-{}", u.id) name="password" type="password" required autocomplete="new-password" placeholder="New password"/>

@@ -2,6 +2,7 @@ use super::use_id_param;
 use crate::api::webhooks::{get_webhook, SetWebhookActive};
 use crate::components::delete_confirm::DeleteConfirm;
 use crate::components::fields::hydrated;
+use crate::components::form_feedback::PageField;
 use crate::components::guard::Guarded;
 use crate::components::page_data::Loaded;
 use crate::components::secret_dialog::SecretDialog;
@@ -74,6 +75,7 @@ fn WebhookSettings(w: WebhookDetail, toggle: ServerAction<SetWebhookActive>) -> 
             <div class="toolbar">
                 <a class="button" href=format!("/webhooks/{id}/edit")>"Edit"</a>
                 <ActionForm action=toggle>
+                    <PageField/>
                     <input type="hidden" name="id" value=id.to_string()/>
                     <input type="hidden" name="active" value=(!w.active).to_string()/>
                     <button type="submit">{if w.active { "Deactivate" } else { "Activate" }}</button>

@@ -8,8 +8,9 @@ use super::see_other;
 use crate::page::render;
 use app::components::guard::login_path;
 use app::error::AppError;
+use app::routes::login::safe_next;
 use app::ssr::AppState;
-use app::submission::{is_secret_field, Submission};
+use app::submission::{is_secret_field, Submission, PAGE_FIELD};
 use axum::{
     body::Body,
     extract::{Request, State},
@@ -26,17 +27,20 @@ fn is_page_navigation(req: &Request) -> bool {
         && req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
 }
 
-/// The same-site page the form was on (`Referer`), else the start page.
-fn page_of(req: &Request) -> String {
-    req.headers()
-        .get(header::REFERER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|r| url::Url::parse(r).ok())
-        .map(|u| match u.query() {
+/// The same-site page the form was on: its `_page` field, else the `Referer`, else the start page.
+fn page_of(headers: &http::HeaderMap, values: &[(String, String)]) -> String {
+    let named = values.iter().find(|(k, _)| k == PAGE_FIELD).map(|(_, v)| v.clone());
+    let referer = || {
+        let referer = headers.get(header::REFERER).and_then(|v| v.to_str().ok())?;
+        url::Url::parse(referer).ok().map(|u| match u.query() {
             Some(q) => format!("{}?{q}", u.path()),
             None => u.path().to_string(),
         })
-        .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+    };
+    named
+        .or_else(referer)
+        .filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/rpc/"))
+        .map(|p| safe_next(Some(&p)))
         .unwrap_or_else(|| "/".into())
 }
 
@@ -45,15 +49,15 @@ pub async fn answer_plain_posts(State(state): State<AppState>, req: Request, nex
     if !is_page_navigation(&req) {
         return next.run(req).await;
     }
-    let page = page_of(&req);
     let form = req.uri().path().trim_start_matches("/rpc/").to_string();
     let (mut parts, body) = req.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
-        let error = AppError::TooLarge;
-        return render(&state, parts, &page, None, error.status()).await;
+        let page = page_of(&parts.headers, &[]);
+        return render(&state, parts, &page, None, AppError::TooLarge.status()).await;
     };
     let values: Vec<(String, String)> =
         url::form_urlencoded::parse(&bytes).into_owned().filter(|(k, _)| !is_secret_field(k)).collect();
+    let page = page_of(&parts.headers, &values);
     // Ask for the function's own answer rather than Leptos's redirect back to the Referer.
     let original = parts.clone();
     parts.headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));

@@ -183,9 +183,11 @@ async fn a_refused_user_form_without_javascript_answers_422_and_keeps_what_was_t
     assert!(html.contains("aria-invalid=\"true\""), "the field is marked");
     assert!(html.contains("<option value=\"IntegrationAdmin\" selected"), "the chosen role is kept");
     assert!(!html.contains("secret-typed-password"), "a typed password never comes back");
+    assert!(html.contains("name=\"_page\" value=\"/users\""), "the page's forms name their page");
+    // The refused page's own address is the server function's: its forms name their page.
     let name = unique("ok");
-    let res = page_post(&admin, &s, "create_user", "/users")
-        .form(&[("username", name.as_str()), ("password", PASSWORD), ("role", "Author")])
+    let res = page_post(&admin, &s, "create_user", "/rpc/create_user")
+        .form(&[("_page", "/users"), ("username", name.as_str()), ("password", PASSWORD), ("role", "Author")])
         .send()
         .await
         .unwrap();

@@ -3,8 +3,8 @@
 //! driven over HTTP. One binary, one module per feature.
 mod api;
 mod auth;
-mod delivery;
 mod database_rules;
+mod delivery;
 mod forms;
 mod pages;
 mod receivers;
