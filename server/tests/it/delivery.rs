@@ -2,7 +2,7 @@
 //! inactive and deleted webhooks, TLS choice, egress policy, secret rotation, console actions.
 use crate::receivers::{Receiver, Reply};
 use crate::support::*;
-use app::model::DeliveryStatus;
+use app::model::{DeliveryStatus, Role};
 use app::ssr::deliveries;
 use serde_json::json;
 use std::time::Duration;
@@ -124,7 +124,6 @@ async fn a_test_event_reaches_an_inactive_webhook_and_redeliver_keeps_the_webhoo
     let r = Receiver::start(Reply::status(200)).await;
     let (id, secret) = webhook(&s, &unique("test"), &r.url, "InterviewLoadEvent", |f| f["active"] = json!(null)).await;
     let delivery_id = deliveries::send_test(&s.state.db, &actor(), id).await.unwrap();
-    s.state.delivery_wake.notify_one();
     let got = r.wait_for(1, 10).await;
     let key = receiver::parse_secret(&secret.unwrap()).unwrap();
     let v = receiver::verify_hmac_request(&key, &got[0].headers, &got[0].body, chrono::Utc::now().timestamp()).unwrap();
@@ -158,7 +157,6 @@ async fn recover_requeues_failed_deliveries() {
     let since = chrono::Utc::now() - chrono::Duration::hours(1);
     let n = deliveries::recover(&s.state.db, &actor(), id, since).await.unwrap();
     assert_eq!(n, 1);
-    s.state.delivery_wake.notify_one();
     eventually(10, "succeeded", || async { status_of(&s, id).await == DeliveryStatus::Succeeded }).await;
     assert_eq!(r.received().len(), 3);
 }
@@ -290,4 +288,31 @@ async fn a_webhook_failing_longer_than_the_limit_is_deactivated_and_audited() {
     app::ssr::webhooks::set_active(&s.state.db, &actor(), id, true).await.unwrap();
     let row = app::ssr::entities::webhook::Entity::find_by_id(id).one(&s.state.db).await.unwrap().unwrap();
     assert!(row.disabled_reason.is_none() && row.active);
+}
+
+#[tokio::test]
+async fn the_webhook_list_shows_each_webhooks_last_delivery_result() {
+    let s = start().await;
+    let receiver = Receiver::start(Reply::status(200)).await;
+    let admin = s.as_role(Role::SiteAdmin).await;
+    let name = unique("listed");
+    let mut form = hook(&name, "NewWorkItemVersionComplete");
+    form["url"] = json!(receiver.url);
+    let (_, body) = s.rpc(&admin, "create_webhook", json!({"form": form})).await;
+    let id = body["id"].as_i64().unwrap() as i32;
+    let search = format!("/webhooks?q={name}");
+    let before = admin.get(s.url(&search)).send().await.unwrap().text().await.unwrap();
+    assert!(before.contains("No deliveries yet"));
+    deliveries::send_test(&s.state.db, &actor(), id).await.unwrap();
+    s.state.delivery_wake.notify_one();
+    receiver.wait_for(1, 10).await;
+    let mut page = String::new();
+    for _ in 0..50 {
+        page = admin.get(s.url(&search)).send().await.unwrap().text().await.unwrap();
+        if page.contains("Succeeded · HTTP 200") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(page.contains("Succeeded · HTTP 200"), "the list shows the result");
 }

@@ -46,6 +46,14 @@ pub async fn list(db: &DatabaseConnection, q: &WebhookQuery) -> AppResult<Webhoo
     let page = Ord::min(q.page, counts.number_of_pages.saturating_sub(1));
     let rows = paginator.fetch_page(page).await?;
     let any = counts.number_of_items > 0 || webhook::Entity::find().count(db).await? > 0;
+    let ids: Vec<i32> = rows.iter().map(|m| m.id).collect();
+    let last = crate::ssr::deliveries::last_results(db, &ids).await?;
+    let last_of = |id: i32| {
+        last.iter().find(|l| l.webhook_id == id).map(|l| match l.http_status {
+            Some(code) => format!("{} · HTTP {code}", l.status.as_str()),
+            None => l.status.as_str().to_string(),
+        })
+    };
     Ok(WebhookPage {
         rows: rows
             .into_iter()
@@ -58,7 +66,7 @@ pub async fn list(db: &DatabaseConnection, q: &WebhookQuery) -> AppResult<Webhoo
                 event_type: m.event_type,
                 auth_method: m.auth_method,
                 active: m.active,
-                last_delivery: None,
+                last_delivery: last_of(m.id),
                 name: m.name,
             })
             .collect(),
