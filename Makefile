@@ -24,3 +24,5 @@ test: install-test
 
 bench: build
 	bash bench/list_ssr.sh
+	bash bench/signin_load.sh
+	bash bench/delivery.sh
