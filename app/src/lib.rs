@@ -74,6 +74,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("webhooks/:id") view=routes::webhook_detail::WebhookDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("webhooks/:id/edit") view=routes::webhook_edit::EditWebhookPage ssr=SsrMode::Async/>
                     <Route path=path!("webhooks/:id/delete") view=routes::webhook_delete::DeleteWebhookPage ssr=SsrMode::Async/>
+                    <Route path=path!("webhooks/:id/deliveries") view=routes::deliveries::WebhookDeliveriesPage ssr=SsrMode::Async/>
+                    <Route path=path!("deliveries/:id") view=routes::deliveries::DeliveryPage ssr=SsrMode::Async/>
                     <Route path=path!("work-groups") view=routes::catalog::WorkGroupsPage ssr=SsrMode::Async/>
                     <Route path=path!("work-groups/:id/delete") view=routes::catalog::DeleteWorkGroupPage ssr=SsrMode::Async/>
                     <Route path=path!("templates") view=routes::catalog::TemplatesPage ssr=SsrMode::Async/>

@@ -1,6 +1,7 @@
 //! Server functions, one file per feature. Each one authorizes first.
 pub mod audit;
 pub mod catalog;
+pub mod deliveries;
 pub mod session;
 pub mod users;
 pub mod webhooks;

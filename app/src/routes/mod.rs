@@ -1,6 +1,7 @@
 //! One file per page.
 pub mod audit;
 pub mod catalog;
+pub mod deliveries;
 pub mod home;
 pub mod login;
 pub mod status;

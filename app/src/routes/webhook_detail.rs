@@ -1,8 +1,9 @@
 use super::use_id_param;
+use crate::api::deliveries::SendTestEvent;
 use crate::api::webhooks::{get_webhook, SetWebhookActive};
 use crate::components::delete_confirm::DeleteConfirm;
 use crate::components::fields::hydrated;
-use crate::components::form_feedback::PageField;
+use crate::components::form_feedback::{Feedback, PageField};
 use crate::components::guard::Guarded;
 use crate::components::page_data::Loaded;
 use crate::components::secret_dialog::SecretDialog;
@@ -62,6 +63,8 @@ fn names(items: &[CatalogItem], none: &'static str) -> String {
 fn WebhookSettings(w: WebhookDetail, toggle: ServerAction<SetWebhookActive>) -> impl IntoView {
     let ready = hydrated();
     let confirm_delete = RwSignal::new(false);
+    let send_test = ServerAction::<SendTestEvent>::new();
+    let test_refused = Feedback::new("send_test_event", send_test.value()).summary();
     let id = w.id;
     let status = if w.active { "Active" } else { "Inactive" };
     view! {
@@ -80,9 +83,16 @@ fn WebhookSettings(w: WebhookDetail, toggle: ServerAction<SetWebhookActive>) -> 
                     <input type="hidden" name="active" value=(!w.active).to_string()/>
                     <button type="submit">{if w.active { "Deactivate" } else { "Activate" }}</button>
                 </ActionForm>
+                <ActionForm action=send_test>
+                    <PageField/>
+                    <input type="hidden" name="webhook_id" value=id.to_string()/>
+                    <button type="submit" disabled=move || send_test.pending().get()>"Send test event"</button>
+                </ActionForm>
+                <a class="button" href=format!("/webhooks/{id}/deliveries")>"Deliveries"</a>
                 <a class="button danger" href=format!("/webhooks/{id}/delete")
                     on:click=move |ev| if ready.get_untracked() { ev.prevent_default(); confirm_delete.set(true); }>"Delete"</a>
             </div>
+            <p class="form-error" role="alert" hidden=move || test_refused.get().is_none()>{move || test_refused.get()}</p>
             <dl class="settings">
                 <dt>"URL"</dt><dd><code>{w.url.clone()}</code></dd>
                 <dt>"Authentication Method"</dt><dd>{w.auth_method.label()}</dd>

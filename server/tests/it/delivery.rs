@@ -4,6 +4,7 @@ use crate::receivers::{Receiver, Reply};
 use crate::support::*;
 use app::model::{DeliveryStatus, Role};
 use app::ssr::deliveries;
+use reqwest::StatusCode;
 use serde_json::json;
 use std::time::Duration;
 
@@ -315,4 +316,44 @@ async fn the_webhook_list_shows_each_webhooks_last_delivery_result() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(page.contains("Succeeded · HTTP 200"), "the list shows the result");
+}
+
+#[tokio::test]
+async fn send_test_event_without_javascript_shows_the_delivery_and_redeliver_keeps_its_id() {
+    let s = start().await;
+    let r = Receiver::start(Reply::status(200)).await;
+    let admin = s.as_role(Role::SiteAdmin).await;
+    let (id, _) = webhook(&s, &unique("tested"), &r.url, "InterviewLoadEvent", |_| {}).await;
+    let res = admin
+        .post(s.url("/rpc/send_test_event"))
+        .header("accept", "text/html")
+        .form(&[("_page", format!("/webhooks/{id}").as_str()), ("webhook_id", &id.to_string())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(page.starts_with("/deliveries/"), "{page}");
+    let first = r.wait_for(1, 10).await;
+    let delivery: i32 = page.trim_start_matches("/deliveries/").parse().unwrap();
+    let mut html = String::new();
+    for _ in 0..50 {
+        html = admin.get(s.url(&page)).send().await.unwrap().text().await.unwrap();
+        if html.contains("Succeeded") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(html.contains("Succeeded") && html.contains("(test event)") && html.contains("Tenant Name"), "{html}");
+    let list = admin.get(s.url(&format!("/webhooks/{id}/deliveries?status=Succeeded"))).send().await.unwrap();
+    assert_eq!(list.status(), StatusCode::OK);
+    assert!(list.text().await.unwrap().contains(&format!("/deliveries/{delivery}")));
+    let (st, _) = s.rpc_form(&admin, "redeliver", &[("id", &delivery.to_string())]).await;
+    assert_eq!(st, StatusCode::OK);
+    let both = r.wait_for(2, 10).await;
+    let msg_id = |i: usize| both[i].header("webhook-id");
+    assert_eq!(msg_id(0), msg_id(1), "Redeliver keeps the webhook-id");
+    assert_eq!(first.len(), 1);
+    let missing = admin.get(s.url("/deliveries/987654")).send().await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
