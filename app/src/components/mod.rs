@@ -6,6 +6,7 @@ pub mod form_feedback;
 pub mod guard;
 pub mod layout;
 pub mod page_data;
+pub mod pager;
 pub mod regenerate_dialog;
 pub mod secret_dialog;
 pub mod webhook_form;

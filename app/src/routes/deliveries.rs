@@ -4,6 +4,7 @@ use crate::api::webhooks::get_webhook;
 use crate::components::form_feedback::{Feedback, PageField};
 use crate::components::guard::Guarded;
 use crate::components::page_data::Loaded;
+use crate::components::pager::Pager;
 use crate::error::AppError;
 use crate::model::{DeliveryDetail, DeliveryPage, DeliveryRow, DeliveryStatus, Role};
 use leptos::prelude::*;
@@ -74,8 +75,6 @@ fn DeliveriesView(
         format!("/webhooks/{webhook_id}/deliveries?{status}page={}", page + 1)
     };
     let (cur, pages, total) = (deliveries.page, deliveries.pages, deliveries.total);
-    let prev = (cur > 0).then(|| href(cur - 1));
-    let next = (cur + 1 < pages).then(|| href(cur + 1));
     view! {
         <section class="page">
             <p class="crumbs"><a href="/webhooks">"Webhooks"</a> " › " <a href=format!("/webhooks/{webhook_id}")>{name.clone()}</a> " › Deliveries"</p>
@@ -115,11 +114,7 @@ fn DeliveriesView(
                             }).collect_view()}
                         </tbody>
                     </table>
-                    <nav class="pager" aria-label="Pages">
-                        {prev.map(|h| view! { <a href=h rel="prev">"Previous"</a> })}
-                        <span>{format!("Page {} of {}", cur + 1, pages)}</span>
-                        {next.map(|h| view! { <a href=h rel="next">"Next"</a> })}
-                    </nav>
+                    <Pager page=cur pages href/>
                 }.into_any()
             }}
         </section>

@@ -1,6 +1,7 @@
 use crate::api::webhooks::list_webhooks;
 use crate::components::guard::Guarded;
 use crate::components::page_data::Loaded;
+use crate::components::pager::Pager;
 use crate::model::{AuthMethod, EventType, Role, WebhookPage, WebhookQuery, WebhookSort};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -125,8 +126,6 @@ fn WebhookTable(page: WebhookPage, query: WebhookQuery) -> impl IntoView {
         return view! { <p class="empty">"No webhook matches this search. " <a href="/webhooks">"Clear filters"</a></p> }.into_any();
     }
     let (cur, pages, total) = (page.page, page.pages, page.total);
-    let prev = (cur > 0).then(|| page_href(&query, cur - 1));
-    let next = (cur + 1 < pages).then(|| page_href(&query, cur + 1));
     view! {
         <p class="muted" aria-live="polite">{format!("{total} webhook{}", if total == 1 { "" } else { "s" })}</p>
         <table class="list">
@@ -146,11 +145,7 @@ fn WebhookTable(page: WebhookPage, query: WebhookQuery) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
-        <nav class="pager" aria-label="Pages">
-            {prev.map(|h| view! { <a href=h rel="prev">"Previous"</a> })}
-            <span>{format!("Page {} of {}", cur + 1, pages)}</span>
-            {next.map(|h| view! { <a href=h rel="next">"Next"</a> })}
-        </nav>
+        <Pager page=cur pages href=move |p| page_href(&query, p)/>
     }
     .into_any()
 }
