@@ -73,6 +73,8 @@ pub struct DeliveryRow {
     /// RFC 3339; only while Pending or Retrying.
     pub next_retry: Option<String>,
     pub is_test: bool,
+    /// A synchronous call, answered at once and never resent.
+    pub is_sync: bool,
     /// Why the delivery stopped or why the last attempt failed.
     pub last_error: Option<String>,
 }
@@ -85,6 +87,10 @@ pub struct DeliveryPage {
     pub page: u64,
     pub pages: u64,
 }
+
+/// Why a synchronous call has no Redeliver.
+pub const SYNC_NOT_RESENT: &str =
+    "This was a synchronous call, answered at once; it is not resent. The platform makes a new call when it needs one.";
 
 /// Rows per deliveries page.
 pub const DELIVERY_PAGE_SIZE: u64 = 50;

@@ -6,7 +6,7 @@ use crate::components::guard::Guarded;
 use crate::components::page_data::Loaded;
 use crate::components::pager::Pager;
 use crate::error::AppError;
-use crate::model::{DeliveryDetail, DeliveryPage, DeliveryRow, DeliveryStatus, Role};
+use crate::model::{DeliveryDetail, DeliveryPage, DeliveryRow, DeliveryStatus, Role, SYNC_NOT_RESENT};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -104,7 +104,7 @@ fn DeliveriesView(
                         <tbody>
                             {deliveries.rows.into_iter().map(|d| view! {
                                 <tr>
-                                    <td>{status_badge(&d)} {d.is_test.then_some(" test")}</td>
+                                    <td>{status_badge(&d)} {kind(&d)}</td>
                                     <td>{d.http_status.map(|s| s.to_string()).unwrap_or_else(|| "—".into())}</td>
                                     <td>{d.attempts}</td>
                                     <td><a href=format!("/deliveries/{}", d.id)>{when(&d.created_at)}</a></td>
@@ -118,6 +118,15 @@ fn DeliveriesView(
                 }.into_any()
             }}
         </section>
+    }
+}
+
+/// "test" or "synchronous call", after the status.
+fn kind(d: &DeliveryRow) -> &'static str {
+    match (d.is_test, d.is_sync) {
+        (true, _) => " · test event",
+        (false, true) => " · synchronous call",
+        (false, false) => "",
     }
 }
 
@@ -154,16 +163,22 @@ fn DeliveryView(d: DeliveryDetail, redeliver: ServerAction<Redeliver>) -> impl I
                 <h1>{format!("Delivery {}", row.id)}</h1>
                 {status_badge(&row)}
             </div>
-            <div class="toolbar">
-                <ActionForm action=redeliver>
-                    <PageField/>
-                    <input type="hidden" name="id" value=row.id.to_string()/>
-                    <button type="submit" disabled=move || redeliver.pending().get()>"Redeliver"</button>
-                </ActionForm>
-            </div>
+            {if row.is_sync {
+                view! { <p class="hint">{SYNC_NOT_RESENT}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="toolbar">
+                        <ActionForm action=redeliver>
+                            <PageField/>
+                            <input type="hidden" name="id" value=row.id.to_string()/>
+                            <button type="submit" disabled=move || redeliver.pending().get()>"Redeliver"</button>
+                        </ActionForm>
+                    </div>
+                }.into_any()
+            }}
             <p class="form-error" role="alert" hidden=move || refused.get().is_none()>{move || refused.get()}</p>
             <dl class="settings">
-                <dt>"Status"</dt><dd>{row.status.as_str()} {row.is_test.then_some(" (test event)")}</dd>
+                <dt>"Status"</dt><dd>{row.status.as_str()} {kind(&row)}</dd>
                 <dt>"HTTP status"</dt><dd>{row.http_status.map(|s| s.to_string()).unwrap_or_else(|| "—".into())}</dd>
                 <dt>"Attempts"</dt><dd>{row.attempts}</dd>
                 <dt>"Created"</dt><dd>{when(&row.created_at)}</dd>

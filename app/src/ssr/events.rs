@@ -1,6 +1,7 @@
 //! Events from the platform: stored with all their deliveries in one transaction, idempotent
 //! on the event id.
-use super::entities::{delivery, event};
+use super::deliveries::AttemptRecord;
+use super::entities::{delivery, delivery_attempt, event};
 use crate::error::AppResult;
 use crate::model::{DeliveryStatus, EventType};
 use chrono::Utc;
@@ -113,4 +114,74 @@ pub(crate) async fn queue(db: &impl ConnectionTrait, event_id: i32, webhook_id: 
 /// The stored event with the platform's id `event_id`.
 pub async fn find(db: &impl ConnectionTrait, event_id: &str) -> AppResult<Option<event::Model>> {
     Ok(event::Entity::find().filter(event::Column::EventId.eq(event_id)).one(db).await?)
+}
+
+/// One webhook's part of a synchronous call, as it is recorded.
+#[derive(Debug, Clone)]
+pub struct SyncCall {
+    pub webhook_id: i32,
+    /// The `webhook-id` it was sent with.
+    pub msg_id: String,
+    pub attempt: AttemptRecord,
+    /// Whether its answer was applied, or why not.
+    pub outcome: Result<(), String>,
+}
+
+/// Records a synchronous call that has been made: the event and, per webhook, one finished
+/// delivery (`is_sync`, Succeeded or Failed) with its single attempt, in one transaction.
+pub async fn record_sync(db: &DatabaseConnection, ev: NewEvent, calls: Vec<SyncCall>) -> AppResult<()> {
+    let txn = crate::ssr::db::begin_write(db).await?;
+    let now = Utc::now();
+    let stored = event::ActiveModel {
+        event_id: Set(ev.event_id),
+        event_type: Set(ev.event_type),
+        event_name: Set(ev.event_name),
+        work_group: Set(ev.work_group),
+        template: Set(ev.template),
+        created_date: Set(ev.created_date),
+        created_by: Set(ev.created_by),
+        payload: Set(ev.data),
+        response: Set(String::new()),
+        received_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    for call in calls {
+        let (status, last_error) = match call.outcome {
+            Ok(()) => (DeliveryStatus::Succeeded, None),
+            Err(reason) => (DeliveryStatus::Failed, Some(reason)),
+        };
+        let row = delivery::ActiveModel {
+            event_id: Set(stored.id),
+            webhook_id: Set(call.webhook_id),
+            msg_id: Set(call.msg_id),
+            status: Set(status),
+            attempts: Set(1),
+            next_attempt_at: Set(now),
+            last_status: Set(call.attempt.status),
+            last_error: Set(last_error),
+            is_test: Set(false),
+            is_sync: Set(true),
+            created_at: Set(call.attempt.attempted_at),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        delivery_attempt::ActiveModel {
+            delivery_id: Set(row.id),
+            number: Set(1),
+            attempted_at: Set(call.attempt.attempted_at),
+            duration_ms: Set(call.attempt.duration_ms),
+            status: Set(call.attempt.status),
+            response_body: Set(call.attempt.response_body),
+            error: Set(call.attempt.error),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(())
 }

@@ -82,23 +82,21 @@ async fn overlay_all(
     data: Value,
 ) -> ApiResult<Json<AnswersResult>> {
     let hooks = fired(&state.app.db, event_type, &route).await?;
-    let replies = call_in_order(
-        &state.clients,
-        &state.app.cipher,
-        hooks,
-        SyncEvent { event_type: event_type.as_str(), event_name, data },
-        state.settings.sync_timeout,
-        state.max_body,
-    )
-    .await;
-    let mut outcomes = Vec::with_capacity(replies.len());
-    for reply in &replies {
+    let sync = SyncEvent { event_type, event_name, work_group: route.work_group, template: route.template, data };
+    let called =
+        call_in_order(&state.clients, &state.app.cipher, hooks, sync, state.settings.sync_timeout, state.max_body)
+            .await;
+    let mut outcomes = Vec::with_capacity(called.answers.len());
+    let mut applied_each = Vec::with_capacity(called.answers.len());
+    for reply in &called.answers {
         let applied = match &reply.result {
             Ok(body) => apply_response(&mut answers, body).map_err(|r| r.to_string()),
             Err(reason) => Err(reason.clone()),
         };
-        outcomes.push(Outcome::of(reply, applied));
+        outcomes.push(Outcome::of(reply, applied.clone()));
+        applied_each.push(applied);
     }
+    called.record(&state.app.db, applied_each).await;
     Ok(Json(AnswersResult { answers, outcomes }))
 }
 

@@ -75,25 +75,29 @@ pub async fn process(
     };
     let hooks = fired(&state.app.db, EventType::PostProcessingEvent, &route).await?;
     let data = json!({"template": template, "documents": req.documents});
-    let replies = call_in_order(
-        &state.clients,
-        &state.app.cipher,
-        hooks,
-        SyncEvent { event_type: EventType::PostProcessingEvent.as_str(), event_name: None, data },
-        state.settings.sync_timeout,
-        state.max_body,
-    )
-    .await;
+    let sync = SyncEvent {
+        event_type: EventType::PostProcessingEvent,
+        event_name: None,
+        work_group: None,
+        template: Some(template),
+        data,
+    };
+    let called =
+        call_in_order(&state.clients, &state.app.cipher, hooks, sync, state.settings.sync_timeout, state.max_body)
+            .await;
     let mut documents = req.documents;
-    let mut outcomes = Vec::with_capacity(replies.len());
-    for reply in &replies {
+    let mut outcomes = Vec::with_capacity(called.answers.len());
+    let mut applied_each = Vec::with_capacity(called.answers.len());
+    for reply in &called.answers {
         let applied: Result<(), String> = match &reply.result {
             Ok(body) => parse_documents(body)
                 .map(|docs| documents = docs.into_iter().map(to_api).collect())
                 .map_err(|r| r.to_string()),
             Err(reason) => Err(reason.clone()),
         };
-        outcomes.push(Outcome::of(reply, applied));
+        outcomes.push(Outcome::of(reply, applied.clone()));
+        applied_each.push(applied);
     }
+    called.record(&state.app.db, applied_each).await;
     Ok(Json(DocumentsResult { documents, outcomes }))
 }

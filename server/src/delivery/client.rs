@@ -4,7 +4,7 @@ use super::egress::{find_refusal, EgressPolicy, PolicyResolver};
 use super::retry::{parse_retry_after, AttemptOutcome};
 use super::signing::{sign_delivery, Authentication, EventPayload, HmacKey, SignedRequest};
 use app::model::AuthMethod;
-use app::ssr::{crypto::SecretCipher, entities::webhook, webhooks};
+use app::ssr::{crypto::SecretCipher, deliveries::AttemptRecord, entities::webhook, webhooks};
 use chrono::{DateTime, Utc};
 use std::time::{Duration, Instant};
 
@@ -141,6 +141,18 @@ impl Sent {
     /// Whether the receiver answered 2xx.
     pub fn is_success(&self) -> bool {
         self.status.is_some_and(|s| (200..300).contains(&s)) && self.error.is_none()
+    }
+
+    /// The attempt as it is recorded: at most [`RECORDED_BODY_BYTES`] of the body, as text.
+    pub fn record(&self, attempted_at: DateTime<Utc>) -> AttemptRecord {
+        let body = &self.body[..self.body.len().min(RECORDED_BODY_BYTES)];
+        AttemptRecord {
+            attempted_at,
+            duration_ms: i32::try_from(self.duration.as_millis()).unwrap_or(i32::MAX),
+            status: self.status.map(i32::from),
+            response_body: (!body.is_empty()).then(|| String::from_utf8_lossy(body).into_owned()),
+            error: self.error.clone(),
+        }
     }
 
     /// A one-line description for an outcome reason: the error, else the HTTP status.

@@ -11,7 +11,7 @@ use super::client::{sign, Clients, Sent, RECORDED_BODY_BYTES};
 use super::retry::{FailureReason, RetrySchedule, Step};
 use super::signing::EventPayload;
 use crate::config::DeliverySettings;
-use app::ssr::deliveries::{self, AttemptRecord, Next, Work, NOT_SENT_INACTIVE};
+use app::ssr::deliveries::{self, Next, Work, NOT_SENT_INACTIVE};
 use app::ssr::AppState;
 use chrono::Utc;
 use std::collections::HashMap;
@@ -223,13 +223,7 @@ async fn attempt(shared: &Shared, claim_id: &str, w: Work) {
         }
     };
     debug!(status = ?sent.status, outcome = ?sent.outcome, ms = sent.duration.as_millis() as u64, "attempt made");
-    let record = AttemptRecord {
-        attempted_at,
-        duration_ms: i32::try_from(sent.duration.as_millis()).unwrap_or(i32::MAX),
-        status: sent.status.map(i32::from),
-        response_body: (!sent.body.is_empty()).then(|| String::from_utf8_lossy(&sent.body).into_owned()),
-        error: sent.error.clone(),
-    };
+    let record = sent.record(attempted_at);
     let auto_disable =
         chrono::Duration::from_std(shared.settings.auto_disable_after).unwrap_or(chrono::Duration::days(5));
     match deliveries::record_attempt(db, claim_id, &d, record, next, auto_disable).await {

@@ -221,6 +221,40 @@ async fn interview_load_overlays_answers_in_position_order_and_reports_each_outc
 }
 
 #[tokio::test]
+async fn synchronous_calls_are_recorded_as_deliveries_that_are_not_resent() {
+    let s = start().await;
+    let key = api_key(&s).await;
+    let good = Receiver::start(Reply::json(json!({"answers": {"Name": "filled"}}))).await;
+    let broken = Receiver::start(Reply::status(503)).await;
+    let (a, _) = webhook(&s, &unique("rec-a"), &good.url, "InterviewLoadEvent", |_| {}).await;
+    let (b, _) = webhook(&s, &unique("rec-b"), &broken.url, "InterviewLoadEvent", |_| {}).await;
+    let (st, body) =
+        api_post(&s, &key, "/api/v1/interview-load", json!({"workGroup": "legal", "template": "lease", "answers": {}}))
+            .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    let sent_id = good.received()[0].header("webhook-id");
+    let (ok, failed) = (deliveries_of(&s, a).await, deliveries_of(&s, b).await);
+    assert_eq!((ok.len(), failed.len()), (1, 1));
+    assert!(ok[0].is_sync && failed[0].is_sync);
+    assert_eq!(ok[0].msg_id, sent_id, "the recorded webhook-id is the one sent");
+    assert_eq!(ok[0].status, app::model::DeliveryStatus::Succeeded);
+    assert_eq!(failed[0].status, app::model::DeliveryStatus::Failed);
+    assert_eq!(failed[0].last_status, Some(503));
+    // The console shows the call with its attempt, and offers no Redeliver.
+    let admin = s.as_role(app::model::Role::SiteAdmin).await;
+    let page = admin.get(s.url(&format!("/deliveries/{}", failed[0].id))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("synchronous call"), "{page}");
+    assert!(page.contains("503"));
+    assert!(!page.contains(">Redeliver</button>"));
+    let (st, _) = s.rpc_form(&admin, "redeliver", &[("id", &failed[0].id.to_string())]).await;
+    assert_eq!(st, StatusCode::CONFLICT);
+    // Nothing is queued: the worker never sends a synchronous call again.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(broken.received().len(), 1);
+    assert_eq!(deliveries_of(&s, b).await[0].attempts, 1);
+}
+
+#[tokio::test]
 async fn a_custom_interview_event_calls_only_webhooks_with_that_event_name() {
     let s = start().await;
     let key = api_key(&s).await;

@@ -344,7 +344,7 @@ async fn send_test_event_without_javascript_shows_the_delivery_and_redeliver_kee
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert!(html.contains("Succeeded") && html.contains("(test event)") && html.contains("Tenant Name"), "{html}");
+    assert!(html.contains("Succeeded") && html.contains("· test event") && html.contains("Tenant Name"), "{html}");
     let list = admin.get(s.url(&format!("/webhooks/{id}/deliveries?status=Succeeded"))).send().await.unwrap();
     assert_eq!(list.status(), StatusCode::OK);
     assert!(list.text().await.unwrap().contains(&format!("/deliveries/{delivery}")));

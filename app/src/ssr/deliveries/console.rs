@@ -5,7 +5,7 @@ use super::{rfc3339, row};
 use crate::error::{AppError, AppResult};
 use crate::model::{
     AttemptRow, CurrentUser, DeliveryDetail, DeliveryPage, DeliveryStatus, EventType, HourlyDeliveries, LastDelivery,
-    DELIVERY_PAGE_SIZE,
+    DELIVERY_PAGE_SIZE, SYNC_NOT_RESENT,
 };
 use crate::ssr::audit;
 use crate::ssr::entities::{delivery, delivery_attempt, event, webhook};
@@ -98,6 +98,9 @@ pub async fn redeliver(db: &DatabaseConnection, actor: &CurrentUser, id: i32) ->
     let txn = crate::ssr::db::begin_write(db).await?;
     let d = delivery::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| AppError::NotFound("Delivery".into()))?;
     let hook = find_webhook(&txn, d.webhook_id).await?;
+    if d.is_sync {
+        return Err(AppError::Conflict(SYNC_NOT_RESENT.into()));
+    }
     if d.status.is_due_work() {
         return Err(AppError::Conflict("This delivery is already queued; it will be sent shortly.".into()));
     }
@@ -186,7 +189,7 @@ pub async fn send_test(db: &DatabaseConnection, actor: &CurrentUser, webhook_id:
     Ok(id)
 }
 
-/// Re-queues every Failed delivery of a webhook created at or after `since`. Returns how many.
+/// Re-queues every Failed delivery (synchronous calls excepted) of a webhook created at or after `since`. Returns how many.
 pub async fn recover(
     db: &DatabaseConnection,
     actor: &CurrentUser,
@@ -203,6 +206,7 @@ pub async fn recover(
         .column(delivery::Column::Id)
         .filter(delivery::Column::WebhookId.eq(webhook_id))
         .filter(delivery::Column::Status.eq(DeliveryStatus::Failed))
+        .filter(delivery::Column::IsSync.eq(false))
         .filter(delivery::Column::CreatedAt.gte(since))
         .into_tuple()
         .all(&txn)

@@ -31,6 +31,7 @@ fn row(d: delivery::Model, e: Option<&event::Model>) -> DeliveryRow {
         created_at: rfc3339(d.created_at),
         next_retry: d.status.is_due_work().then(|| rfc3339(d.next_attempt_at)),
         is_test: d.is_test,
+        is_sync: d.is_sync,
         last_error: d.last_error,
     }
 }

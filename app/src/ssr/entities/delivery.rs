@@ -20,6 +20,8 @@ pub struct Model {
     pub last_status: Option<i32>,
     pub last_error: Option<String>,
     pub is_test: bool,
+    /// A synchronous call (interview load, custom event, post-processing): recorded, never resent.
+    pub is_sync: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
