@@ -25,4 +25,7 @@ test: install-test
 bench: build
 	bash bench/list_ssr.sh
 	bash bench/signin_load.sh
-	bash bench/delivery.sh
+	BENCH_DB=sqlite BENCH_INSTANCES=1 bash bench/delivery.sh
+	BENCH_DB=postgres BENCH_INSTANCES=1 bash bench/delivery.sh
+	BENCH_DB=postgres BENCH_INSTANCES=2 bash bench/delivery.sh
+	bash bench/ssr_scale.sh

@@ -8,22 +8,31 @@ arriving at the receiver.
 """
 import http.client, json, os, statistics, sys, threading, time, urllib.parse
 
-api, key, receiver, pid = sys.argv[1:5]
+# `api` and `pids` may list several instances, comma-separated: clients are spread over them.
+api, key, receiver, pids = sys.argv[1:5]
+apis = [urllib.parse.urlsplit(x) for x in api.split(",")]
 count = int(os.environ.get("BENCH_EVENTS", "5000"))
 clients = int(os.environ.get("BENCH_CLIENTS", "64"))
 rate = int(os.environ.get("BENCH_RATE", "500"))
 seconds = int(os.environ.get("BENCH_PACED_SECONDS", "10"))
-a = urllib.parse.urlsplit(api)
 r = urllib.parse.urlsplit(receiver)
 payload_notes = "x" * 900  # ~1 KB of data per event
 
 
 def rss_mb():
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
+    """Resident memory of every instance, summed."""
+    total = 0.0
+    for pid in pids.split(","):
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) / 1024
+    return total
+
+
+def connect(n):
+    a = apis[n % len(apis)]
+    return http.client.HTTPConnection(a.hostname, a.port, timeout=60)
 
 
 def receiver_stats():
@@ -71,8 +80,8 @@ reset_receiver()
 lat, lock, nxt, peak = [], threading.Lock(), [0], [0.0]
 
 
-def ingest():
-    conn = http.client.HTTPConnection(a.hostname, a.port, timeout=60)
+def ingest(n):
+    conn = connect(n)
     while True:
         with lock:
             i = nxt[0]
@@ -94,7 +103,7 @@ idle_rss = rss_mb()
 stop = threading.Event()
 threading.Thread(target=watch_rss, args=(stop,), daemon=True).start()
 start = time.time()
-ts = [threading.Thread(target=ingest) for _ in range(clients)]
+ts = [threading.Thread(target=ingest, args=(n,)) for n in range(clients)]
 for t in ts:
     t.start()
 for t in ts:
@@ -118,7 +127,7 @@ interval = per_thread / rate
 
 
 def paced(offset):
-    conn = http.client.HTTPConnection(a.hostname, a.port, timeout=60)
+    conn = connect(offset)
     t0 = time.time()
     for k, i in enumerate(range(offset, total, per_thread)):
         wait = t0 + k * interval - time.time()

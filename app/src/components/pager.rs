@@ -2,8 +2,9 @@
 use leptos::prelude::*;
 
 /// Links to the pages beside `page` (0-based) of `pages`; `href` gives a page's address.
+/// With `open_ended` the number of pages is not known exactly, so only "Page n" is shown.
 #[component]
-pub fn Pager<F>(page: u64, pages: u64, href: F) -> impl IntoView
+pub fn Pager<F>(page: u64, pages: u64, href: F, #[prop(optional)] open_ended: bool) -> impl IntoView
 where
     F: Fn(u64) -> String + 'static,
 {
@@ -12,7 +13,7 @@ where
     view! {
         <nav class="pager" aria-label="Pages">
             {prev.map(|h| view! { <a href=h rel="prev">"Previous"</a> })}
-            <span>{format!("Page {} of {}", page + 1, pages)}</span>
+            <span>{if open_ended { format!("Page {}", page + 1) } else { format!("Page {} of {}", page + 1, pages) }}</span>
             {next.map(|h| view! { <a href=h rel="next">"Next"</a> })}
         </nav>
     }

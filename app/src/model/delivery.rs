@@ -83,7 +83,10 @@ pub struct DeliveryRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeliveryPage {
     pub rows: Vec<DeliveryRow>,
+    /// How many there are, counted up to [`DELIVERY_COUNT_CAP`].
     pub total: u64,
+    /// There are more than `total`; `pages` is then open-ended.
+    pub more: bool,
     pub page: u64,
     pub pages: u64,
 }
@@ -91,6 +94,9 @@ pub struct DeliveryPage {
 /// Why a synchronous call has no Redeliver.
 pub const SYNC_NOT_RESENT: &str =
     "This was a synchronous call, answered at once; it is not resent. The platform makes a new call when it needs one.";
+
+/// Deliveries are counted up to this many; past it the list says "more than".
+pub const DELIVERY_COUNT_CAP: u64 = 10_000;
 
 /// Rows per deliveries page.
 pub const DELIVERY_PAGE_SIZE: u64 = 50;

@@ -15,7 +15,7 @@ pub use audit::AuditEntry;
 pub use catalog::{validate_display_name, validate_key, CatalogItem, CatalogKind, CatalogUsage, WebhookRef};
 pub use delivery::{
     ApiKeyRow, AttemptRow, DeliveryDetail, DeliveryPage, DeliveryRow, DeliveryStatus, HourlyDeliveries, LastDelivery,
-    MoveDirection, NewApiKey, SecretGrace, DELIVERY_PAGE_SIZE, SYNC_NOT_RESENT,
+    MoveDirection, NewApiKey, SecretGrace, DELIVERY_COUNT_CAP, DELIVERY_PAGE_SIZE, SYNC_NOT_RESENT,
 };
 pub use field_errors::FieldErrors;
 pub use role::{validate_password, validate_username, CurrentUser, Role, UserRow, MIN_PASSWORD_CHARS};

@@ -74,7 +74,12 @@ fn DeliveriesView(
         let status = status.map(|s| format!("status={}&", s.as_str())).unwrap_or_default();
         format!("/webhooks/{webhook_id}/deliveries?{status}page={}", page + 1)
     };
-    let (cur, pages, total) = (deliveries.page, deliveries.pages, deliveries.total);
+    let (cur, pages, total, more) = (deliveries.page, deliveries.pages, deliveries.total, deliveries.more);
+    let counted = if more {
+        format!("More than {total} deliveries")
+    } else {
+        format!("{total} deliver{}", if total == 1 { "y" } else { "ies" })
+    };
     view! {
         <section class="page">
             <p class="crumbs"><a href="/webhooks">"Webhooks"</a> " › " <a href=format!("/webhooks/{webhook_id}")>{name.clone()}</a> " › Deliveries"</p>
@@ -95,7 +100,7 @@ fn DeliveriesView(
                 view! { <p class="empty">{if status.is_some() { "No delivery has this status." } else { "No deliveries yet. Send test event on the webhook's page sends one." }}</p> }.into_any()
             } else {
                 view! {
-                    <p class="muted" aria-live="polite">{format!("{total} deliver{}", if total == 1 { "y" } else { "ies" })}</p>
+                    <p class="muted" aria-live="polite">{counted}</p>
                     <table class="list">
                         <thead><tr>
                             <th scope="col">"Status"</th><th scope="col">"HTTP status"</th><th scope="col">"Attempts"</th>
@@ -114,7 +119,7 @@ fn DeliveriesView(
                             }).collect_view()}
                         </tbody>
                     </table>
-                    <Pager page=cur pages href/>
+                    <Pager page=cur pages href open_ended=more/>
                 }.into_any()
             }}
         </section>

@@ -357,3 +357,66 @@ async fn send_test_event_without_javascript_shows_the_delivery_and_redeliver_kee
     let missing = admin.get(s.url("/deliveries/987654")).send().await.unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_webhook_with_more_deliveries_than_are_counted_pages_on_and_shows_the_last_result() {
+    use app::model::{DELIVERY_COUNT_CAP, DELIVERY_PAGE_SIZE};
+    use app::ssr::entities::{delivery, event};
+    use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+    let s = start().await;
+    let (id, _) =
+        webhook(&s, &unique("busy"), "https://busy.example.com/hook", "NewWorkItemVersionComplete", |_| {}).await;
+    let n = DELIVERY_COUNT_CAP as i32 + 1;
+    let now = chrono::Utc::now();
+    let prefix = unique("bulk");
+    for chunk in (0..n).collect::<Vec<_>>().chunks(500) {
+        let events = chunk.iter().map(|i| event::ActiveModel {
+            event_id: Set(format!("{prefix}-{i}")),
+            event_type: Set(app::model::EventType::NewWorkItemVersionComplete),
+            created_date: Set(now.to_rfc3339()),
+            payload: Set("{}".into()),
+            response: Set(String::new()),
+            received_at: Set(now),
+            ..Default::default()
+        });
+        event::Entity::insert_many(events).exec(&s.state.db).await.unwrap();
+        let ids: std::collections::HashMap<String, i32> = event::Entity::find()
+            .filter(event::Column::EventId.is_in(chunk.iter().map(|i| format!("{prefix}-{i}"))))
+            .all(&s.state.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.event_id, e.id))
+            .collect();
+        let rows = chunk.iter().map(|i| delivery::ActiveModel {
+            event_id: Set(ids[&format!("{prefix}-{i}")]),
+            webhook_id: Set(id),
+            msg_id: Set(format!("msg_{prefix}_{i}")),
+            status: Set(if *i == n - 1 { DeliveryStatus::Failed } else { DeliveryStatus::Succeeded }),
+            attempts: Set(1),
+            next_attempt_at: Set(now),
+            last_status: Set(Some(if *i == n - 1 { 502 } else { 200 })),
+            is_test: Set(false),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        });
+        delivery::Entity::insert_many(rows).exec(&s.state.db).await.unwrap();
+    }
+    let admin = s.as_role(Role::SiteAdmin).await;
+    let get = |path: String| {
+        let admin = admin.clone();
+        async move { admin.get(path).send().await.unwrap().text().await.unwrap() }
+    };
+    let first = get(s.url(&format!("/webhooks/{id}/deliveries"))).await;
+    assert!(first.contains(&format!("More than {DELIVERY_COUNT_CAP} deliveries")), "{first}");
+    assert!(first.contains("rel=\"next\""));
+    // The last counted page still offers the next one, which holds the oldest delivery.
+    let last_page = DELIVERY_COUNT_CAP / DELIVERY_PAGE_SIZE + 1;
+    let beyond = get(s.url(&format!("/webhooks/{id}/deliveries?page={last_page}"))).await;
+    assert!(beyond.contains(&format!("Page {last_page}<")), "{beyond}");
+    assert!(beyond.contains("/deliveries/"), "the oldest delivery is listed");
+    // The list shows the newest delivery's result.
+    let list = get(s.url("/webhooks?q=busy")).await;
+    assert!(list.contains("Failed · HTTP 502"), "{list}");
+}
