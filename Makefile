@@ -26,3 +26,4 @@ bench: build
 	bash bench/list_ssr.sh
 	bash bench/signin_load.sh
 	bash bench/delivery.sh
+	bash bench/retention.sh

@@ -8,6 +8,9 @@ pub struct Config {
     pub database_url: String,
     pub data_dir: PathBuf,
     pub master_key: Option<[u8; 32]>,
+    /// `HOOKWELL_PREVIOUS_MASTER_KEY`: during a key rotation, secrets only it opens are sealed
+    /// again under the current key at start-up.
+    pub previous_master_key: Option<[u8; 32]>,
     pub admin_password: Option<String>,
     pub allow_private_targets: bool,
     /// `HOOKWELL_API_MAX_BODY_BYTES`: largest `/api/v1` request body.
@@ -146,6 +149,13 @@ impl Config {
         };
         let master_key =
             non_empty("HOOKWELL_MASTER_KEY").map(|k| app::ssr::crypto::parse_master_key(&k)).transpose()?;
+        let previous_master_key = non_empty("HOOKWELL_PREVIOUS_MASTER_KEY")
+            .map(|k| {
+                app::ssr::crypto::parse_master_key(&k).map_err(|m| {
+                    format!("HOOKWELL_PREVIOUS_MASTER_KEY: {}", m.trim_start_matches("HOOKWELL_MASTER_KEY "))
+                })
+            })
+            .transpose()?;
         let admin_password = non_empty("HOOKWELL_ADMIN_PASSWORD");
         if let Some(p) = &admin_password {
             app::model::validate_password(p).map_err(|m| format!("HOOKWELL_ADMIN_PASSWORD: {m}"))?;
@@ -251,6 +261,7 @@ impl Config {
             database_url,
             data_dir,
             master_key,
+            previous_master_key,
             admin_password,
             allow_private_targets,
             api_max_body_bytes,

@@ -96,6 +96,15 @@ pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
     use migration::MigratorTrait;
     migration::Migrator::up(&db, None).await.map_err(|e| format!("database migration failed: {e}"))?;
     let cipher = crypto::SecretCipher::new(&key);
+    if let Some(previous) = config.previous_master_key.filter(|p| *p != key) {
+        let previous = crypto::SecretCipher::new(&previous);
+        let (resealed, unreadable) =
+            secret_binding::reseal_from_previous_key(&db, &cipher, &previous).await.map_err(|e| e.to_string())?;
+        tracing::info!(resealed, "HOOKWELL_PREVIOUS_MASTER_KEY: secrets sealed again under the current master key");
+        if unreadable > 0 {
+            warn!(unreadable, "some webhook secrets open with neither the current nor the previous master key");
+        }
+    }
     let rebound = secret_binding::bind_unbound_secrets(&db, &cipher).await.map_err(|e| e.to_string())?;
     if rebound > 0 {
         tracing::info!(rebound, "secrets sealed by an older version are now bound to their webhook");

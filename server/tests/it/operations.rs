@@ -314,3 +314,52 @@ async fn an_unknown_log_format_stops_the_binary_with_a_clear_message() {
         "hookwell: HOOKWELL_LOG_FORMAT: 'xml' is not a log format; use text or json"
     );
 }
+
+/// Key rotation: started with a new HOOKWELL_MASTER_KEY and the old one as
+/// HOOKWELL_PREVIOUS_MASTER_KEY, the server seals every secret again under the new key; the
+/// old key alone then opens nothing, and a second start re-seals nothing.
+#[tokio::test]
+async fn a_previous_master_key_reseals_secrets_under_the_new_key_at_start() {
+    let s = start_with(&[("HOOKWELL_DELIVERY_WORKER", "false")]).await;
+    let (hmac_id, secret) =
+        webhook(&s, &unique("rot-hmac"), "https://example.com/h", "NewWorkItemVersionComplete", |_| {}).await;
+    let (token_id, _) = webhook(&s, &unique("rot-token"), "https://example.com/t", "NewWorkItemVersionComplete", |f| {
+        f["auth_method"] = json!("AccessToken");
+        f["access_token"] = json!("token-to-rotate-1234");
+    })
+    .await;
+    let new_key = "ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=";
+    let data = s.dir.path().display().to_string();
+    let db_url = std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| format!("sqlite://{data}/test.db?mode=rwc"));
+    let restart = |previous: Option<&'static str>| {
+        let (data, db_url) = (data.clone(), db_url.clone());
+        server::config::Config::load(move |k| match k {
+            "HOOKWELL_DATA_DIR" => Some(data.clone()),
+            "DATABASE_URL" => Some(db_url.clone()),
+            "HOOKWELL_MASTER_KEY" => Some(new_key.into()),
+            "HOOKWELL_PREVIOUS_MASTER_KEY" => previous.map(String::from),
+            "HOOKWELL_ADMIN_PASSWORD" => Some(ADMIN_PASSWORD.into()),
+            _ => None,
+        })
+        .unwrap()
+    };
+    let rotated = server::prepare(&restart(Some(MASTER_KEY))).await.unwrap();
+    let hmac = app::ssr::webhooks::hmac_secret(&rotated.db, &rotated.cipher, hmac_id).await.unwrap();
+    assert_eq!(hmac, secret, "the HMAC secret opens under the new key");
+    let sealed: Option<Vec<u8>> = app::ssr::entities::webhook::Entity::find_by_id(token_id)
+        .one(&rotated.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .access_token_enc;
+    let binding = app::ssr::crypto::Binding::AccessToken { webhook_id: token_id };
+    assert_eq!(rotated.cipher.open(sealed.as_deref().unwrap(), binding).as_deref(), Some("token-to-rotate-1234"));
+    assert_eq!(s.state.cipher.open(sealed.as_deref().unwrap(), binding), None, "the old key opens it no more");
+    assert_eq!(app::ssr::webhooks::hmac_secret(&s.state.db, &s.state.cipher, hmac_id).await.unwrap(), None);
+    let old = app::ssr::crypto::SecretCipher::new(&app::ssr::crypto::parse_master_key(MASTER_KEY).unwrap());
+    let again = app::ssr::secret_binding::reseal_from_previous_key(&rotated.db, &rotated.cipher, &old).await.unwrap();
+    assert_eq!(again, (0, 0), "a second start re-seals nothing");
+    let e = server::config::Config::load(|k| (k == "HOOKWELL_PREVIOUS_MASTER_KEY").then(|| "short".to_string()))
+        .unwrap_err();
+    assert!(e.starts_with("HOOKWELL_PREVIOUS_MASTER_KEY: must be"), "{e}");
+}
