@@ -29,3 +29,4 @@ bench: build
 	BENCH_DB=postgres BENCH_INSTANCES=1 bash bench/delivery.sh
 	BENCH_DB=postgres BENCH_INSTANCES=2 bash bench/delivery.sh
 	bash bench/ssr_scale.sh
+	bash bench/retention.sh

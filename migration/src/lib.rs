@@ -5,7 +5,8 @@ mod m20261123_000001_initial;
 mod m20261201_000001_database_rules;
 mod m20261201_000002_delivery_engine;
 mod m20261201_000010_session_idle;
-mod m20261201_000020_sync_deliveries;
+mod m20261201_000020_retention;
+mod m20261201_000021_sync_deliveries;
 
 pub struct Migrator;
 
@@ -17,7 +18,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_database_rules::Migration),
             Box::new(m20261201_000002_delivery_engine::Migration),
             Box::new(m20261201_000010_session_idle::Migration),
-            Box::new(m20261201_000020_sync_deliveries::Migration),
+            Box::new(m20261201_000020_retention::Migration),
+            Box::new(m20261201_000021_sync_deliveries::Migration),
         ]
     }
 }

@@ -8,6 +8,9 @@ pub struct Config {
     pub database_url: String,
     pub data_dir: PathBuf,
     pub master_key: Option<[u8; 32]>,
+    /// `HOOKWELL_PREVIOUS_MASTER_KEY`: during a key rotation, secrets only it opens are sealed
+    /// again under the current key at start-up.
+    pub previous_master_key: Option<[u8; 32]>,
     pub admin_password: Option<String>,
     pub allow_private_targets: bool,
     /// `HOOKWELL_API_MAX_BODY_BYTES`: largest `/api/v1` request body.
@@ -18,7 +21,62 @@ pub struct Config {
     pub public_origin: Option<String>,
     /// Session idle timeout and absolute lifetime.
     pub sessions: app::ssr::auth::SessionPolicy,
+    /// Pruning of old deliveries and events.
+    pub retention: RetentionSettings,
+    /// `HOOKWELL_METRICS_TOKEN`: when set, `/metrics` wants it as a bearer token.
+    pub metrics_token: Option<String>,
+    /// `HOOKWELL_LOG_FORMAT`: text (default) or json.
+    pub log_format: LogFormat,
 }
+
+/// How logs are written (to stderr): `HOOKWELL_LOG_FORMAT`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line, with the fields of the enclosing spans (e.g. `request_id`).
+    Json,
+}
+
+impl LogFormat {
+    /// Parses `HOOKWELL_LOG_FORMAT` (unset or empty: text).
+    pub fn from_env(raw: Option<&str>) -> Result<LogFormat, String> {
+        match raw.map(|v| v.trim().to_ascii_lowercase()).filter(|v| !v.is_empty()).as_deref() {
+            None | Some("text") => Ok(LogFormat::Text),
+            Some("json") => Ok(LogFormat::Json),
+            Some(_) => Err(format!(
+                "HOOKWELL_LOG_FORMAT: '{}' is not a log format; use text or json",
+                raw.unwrap_or_default().trim()
+            )),
+        }
+    }
+}
+
+/// Retention: finished deliveries and their events older than `max_age` are deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetentionSettings {
+    /// `HOOKWELL_RETENTION`: age after which finished deliveries are pruned; `None` (`off`) keeps all.
+    pub max_age: Option<Duration>,
+    /// `HOOKWELL_RETENTION_BATCH`: rows deleted per transaction.
+    pub batch: usize,
+}
+
+impl Default for RetentionSettings {
+    fn default() -> Self {
+        RetentionSettings { max_age: Some(Duration::from_secs(30 * 86_400)), batch: 1000 }
+    }
+}
+
+impl RetentionSettings {
+    /// How often the pruner runs: a tenth of the retention age, between 10 s and 5 min.
+    pub fn interval(&self) -> Option<Duration> {
+        self.max_age.map(|age| (age / 10).clamp(Duration::from_secs(10), Duration::from_secs(300)))
+    }
+}
+
+/// The shortest `HOOKWELL_RETENTION`.
+pub const MIN_RETENTION: Duration = Duration::from_secs(60);
 
 /// Limits and timings of the delivery engine; each is one variable with a default.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,6 +149,13 @@ impl Config {
         };
         let master_key =
             non_empty("HOOKWELL_MASTER_KEY").map(|k| app::ssr::crypto::parse_master_key(&k)).transpose()?;
+        let previous_master_key = non_empty("HOOKWELL_PREVIOUS_MASTER_KEY")
+            .map(|k| {
+                app::ssr::crypto::parse_master_key(&k).map_err(|m| {
+                    format!("HOOKWELL_PREVIOUS_MASTER_KEY: {}", m.trim_start_matches("HOOKWELL_MASTER_KEY "))
+                })
+            })
+            .transpose()?;
         let admin_password = non_empty("HOOKWELL_ADMIN_PASSWORD");
         if let Some(p) = &admin_password {
             app::model::validate_password(p).map_err(|m| format!("HOOKWELL_ADMIN_PASSWORD: {m}"))?;
@@ -169,17 +234,43 @@ impl Config {
             idle: session_duration("HOOKWELL_SESSION_IDLE", defaults.idle)?,
             max: session_duration("HOOKWELL_SESSION_MAX", defaults.max)?,
         };
+        let r = RetentionSettings::default();
+        let retention = RetentionSettings {
+            max_age: match non_empty("HOOKWELL_RETENTION").map(|v| v.trim().to_ascii_lowercase()) {
+                None => r.max_age,
+                Some(v) if v == "off" => None,
+                Some(v) => match parse_duration(&v) {
+                    Some(d) if d >= MIN_RETENTION => Some(d),
+                    Some(_) => return Err(format!("HOOKWELL_RETENTION: '{v}' is too short; at least 1m (or off)")),
+                    None => {
+                        return Err(format!(
+                            "HOOKWELL_RETENTION: '{v}' is not a duration such as 30d, 12h or 90m (or off to keep everything)"
+                        ))
+                    }
+                },
+            },
+            batch: count("HOOKWELL_RETENTION_BATCH", r.batch)?,
+        };
+        let metrics_token = non_empty("HOOKWELL_METRICS_TOKEN").map(|v| v.trim().to_string());
+        if metrics_token.as_ref().is_some_and(|t| t.len() < 16) {
+            return Err("HOOKWELL_METRICS_TOKEN: use at least 16 characters (e.g. openssl rand -hex 32)".into());
+        }
+        let log_format = LogFormat::from_env(get("HOOKWELL_LOG_FORMAT").as_deref())?;
         Ok(Config {
             addr,
             database_url,
             data_dir,
             master_key,
+            previous_master_key,
             admin_password,
             allow_private_targets,
             api_max_body_bytes,
             delivery,
             public_origin,
             sessions,
+            retention,
+            metrics_token,
+            log_format,
         })
     }
 }
@@ -278,6 +369,35 @@ mod tests {
         assert_eq!(c.sessions.max, chrono::Duration::days(7));
         assert!(load(&[("HOOKWELL_PUBLIC_URL", "ftp://x")]).unwrap_err().starts_with("HOOKWELL_PUBLIC_URL:"));
         assert!(load(&[("HOOKWELL_SESSION_MAX", "soon")]).unwrap_err().starts_with("HOOKWELL_SESSION_MAX:"));
+    }
+
+    #[test]
+    fn retention_metrics_token_and_log_format_have_defaults_and_refuse_bad_values_by_name() {
+        let c = load(&[]).unwrap();
+        assert_eq!(c.retention, RetentionSettings::default());
+        assert_eq!(c.retention.max_age, Some(Duration::from_secs(30 * 86_400)));
+        assert_eq!(c.retention.interval(), Some(Duration::from_secs(300)));
+        assert_eq!(c.log_format, LogFormat::Text);
+        assert_eq!(c.metrics_token, None);
+        let c = load(&[
+            ("HOOKWELL_RETENTION", "2m"),
+            ("HOOKWELL_RETENTION_BATCH", "50"),
+            ("HOOKWELL_LOG_FORMAT", "JSON"),
+            ("HOOKWELL_METRICS_TOKEN", "0123456789abcdef0123"),
+        ])
+        .unwrap();
+        assert_eq!(c.retention, RetentionSettings { max_age: Some(Duration::from_secs(120)), batch: 50 });
+        assert_eq!(c.retention.interval(), Some(Duration::from_secs(12)));
+        assert_eq!(c.log_format, LogFormat::Json);
+        assert_eq!(c.metrics_token.as_deref(), Some("0123456789abcdef0123"));
+        assert_eq!(load(&[("HOOKWELL_RETENTION", "off")]).unwrap().retention.max_age, None);
+        let e = load(&[("HOOKWELL_RETENTION", "forever")]).unwrap_err();
+        assert!(e.starts_with("HOOKWELL_RETENTION:") && e.contains("forever"), "{e}");
+        assert!(load(&[("HOOKWELL_RETENTION", "5s")]).unwrap_err().contains("too short"));
+        assert!(load(&[("HOOKWELL_RETENTION_BATCH", "0")]).unwrap_err().starts_with("HOOKWELL_RETENTION_BATCH:"));
+        let e = load(&[("HOOKWELL_LOG_FORMAT", "xml")]).unwrap_err();
+        assert_eq!(e, "HOOKWELL_LOG_FORMAT: 'xml' is not a log format; use text or json");
+        assert!(load(&[("HOOKWELL_METRICS_TOKEN", "short")]).unwrap_err().starts_with("HOOKWELL_METRICS_TOKEN:"));
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod api;
 pub mod config;
 pub mod delivery;
 mod forms;
+pub mod metrics;
 pub mod page;
 pub mod router;
 pub mod security;
@@ -30,6 +31,34 @@ pub fn spawn_session_purge(state: &AppState) -> tokio::task::JoinHandle<()> {
             }
         }
     })
+}
+
+/// Prunes finished deliveries and events older than `HOOKWELL_RETENTION` now and then (a
+/// tenth of the age, between 10 s and 5 min), in batches of `HOOKWELL_RETENTION_BATCH` rows per
+/// short transaction. `None` when retention is off.
+pub fn spawn_retention(state: &AppState, settings: config::RetentionSettings) -> Option<tokio::task::JoinHandle<()>> {
+    let (max_age, every) = (settings.max_age?, settings.interval()?);
+    let max_age = chrono::Duration::from_std(max_age).ok()?;
+    let db = state.db.clone();
+    let batch = settings.batch as u64;
+    Some(tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            let cutoff = chrono::Utc::now() - max_age;
+            match app::ssr::deliveries::retention::prune(&db, cutoff, batch).await {
+                Ok(p) if p.is_empty() => {}
+                Ok(p) => tracing::info!(
+                    deliveries = p.deliveries,
+                    attempts = p.attempts,
+                    events = p.events,
+                    "pruned deliveries and events past retention"
+                ),
+                Err(e) => tracing::warn!(error = %e.message(), "pruning old deliveries failed; will retry"),
+            }
+        }
+    }))
 }
 
 /// Connections in the SQLite pool. Readers run in parallel (WAL); writers take turns, each
@@ -67,6 +96,15 @@ pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
     use migration::MigratorTrait;
     migration::Migrator::up(&db, None).await.map_err(|e| format!("database migration failed: {e}"))?;
     let cipher = crypto::SecretCipher::new(&key);
+    if let Some(previous) = config.previous_master_key.filter(|p| *p != key) {
+        let previous = crypto::SecretCipher::new(&previous);
+        let (resealed, unreadable) =
+            secret_binding::reseal_from_previous_key(&db, &cipher, &previous).await.map_err(|e| e.to_string())?;
+        tracing::info!(resealed, "HOOKWELL_PREVIOUS_MASTER_KEY: secrets sealed again under the current master key");
+        if unreadable > 0 {
+            warn!(unreadable, "some webhook secrets open with neither the current nor the previous master key");
+        }
+    }
     let rebound = secret_binding::bind_unbound_secrets(&db, &cipher).await.map_err(|e| e.to_string())?;
     if rebound > 0 {
         tracing::info!(rebound, "secrets sealed by an older version are now bound to their webhook");
@@ -85,6 +123,7 @@ pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
         delivery_wake: Arc::new(tokio::sync::Notify::new()),
         sessions: config.sessions,
         public_origin: config.public_origin.clone(),
+        metrics: Arc::new(app::ssr::metrics::Metrics::new(config.metrics_token.clone())),
     })
 }
 

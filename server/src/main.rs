@@ -9,13 +9,25 @@ const USAGE: &str = "usage: server [--demo] | server api-key create <name> | ser
 
 #[tokio::main]
 async fn main() {
-    tracing_subscriber::fmt()
+    // Logs go to stderr (stdout carries what the commands print, such as a new API key).
+    let format = match server::config::LogFormat::from_env(std::env::var("HOOKWELL_LOG_FORMAT").ok().as_deref()) {
+        Ok(f) => f,
+        Err(message) => {
+            eprintln!("hookwell: {message}");
+            std::process::exit(2);
+        }
+    };
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,sqlx=error,sea_orm=warn".into()),
         )
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    match format {
+        server::config::LogFormat::Text => logs.init(),
+        // One object per line; `span` and `spans` carry e.g. the request's `request_id`.
+        server::config::LogFormat::Json => logs.json().with_current_span(true).with_span_list(true).init(),
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("api-key") => create_api_key(&args[1..]).await,
@@ -75,6 +87,7 @@ async fn run(demo_mode: bool) -> Result<(), String> {
     let api = server::api_state(&state, &config)?;
     let worker = server::start_worker(&state, &config)?;
     server::spawn_session_purge(&state);
+    server::spawn_retention(&state, config.retention);
     let app = server::router::build_with_api(state, api);
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await

@@ -67,9 +67,11 @@ pub fn build_with_api(state: AppState, api: crate::api::ApiState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     let x_request_id = HeaderName::from_static("x-request-id");
+    let metrics = state.metrics.clone();
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(crate::metrics::handler))
         .route("/login", post(forms::session::login))
         .route("/logout", post(forms::session::logout))
         .route("/webhooks/new", post(forms::webhook::create_webhook))
@@ -101,6 +103,7 @@ pub fn build_with_api(state: AppState, api: crate::api::ApiState) -> Router {
                 })
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
+        .layer(middleware::from_fn_with_state(metrics, crate::metrics::track_http))
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
 }

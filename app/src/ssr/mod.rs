@@ -10,6 +10,7 @@ pub mod demo;
 pub mod entities;
 pub mod events;
 pub mod login_limiter;
+pub mod metrics;
 pub mod passwords;
 pub mod secret_binding;
 pub mod state;

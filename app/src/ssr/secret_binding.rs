@@ -37,3 +37,59 @@ pub async fn bind_unbound_secrets(db: &DatabaseConnection, cipher: &SecretCipher
     }
     Ok(resealed)
 }
+
+/// Master key rotation: seals again under the current key every webhook secret (HMAC secret,
+/// access token, previous HMAC secret) that the current key cannot open but `previous` can
+/// (bound, or unbound from an older version). Idempotent: values the current key opens are left
+/// alone. Returns how many values were re-sealed and how many neither key opens.
+pub async fn reseal_from_previous_key(
+    db: &DatabaseConnection,
+    cipher: &SecretCipher,
+    previous: &SecretCipher,
+) -> AppResult<(u64, u64)> {
+    let rows: Vec<(i32, Option<Vec<u8>>, Option<Vec<u8>>, Option<Vec<u8>>)> = webhook::Entity::find()
+        .select_only()
+        .columns([
+            webhook::Column::Id,
+            webhook::Column::HmacSecretEnc,
+            webhook::Column::AccessTokenEnc,
+            webhook::Column::PreviousHmacSecretEnc,
+        ])
+        .into_tuple()
+        .all(db)
+        .await?;
+    let (mut resealed, mut unreadable) = (0, 0);
+    for (id, hmac, token, previous_hmac) in rows {
+        let mut am = webhook::ActiveModel { id: sea_orm::ActiveValue::Unchanged(id), ..Default::default() };
+        let mut changed = false;
+        let columns = [
+            (hmac, Binding::HmacSecret { webhook_id: id }),
+            (token, Binding::AccessToken { webhook_id: id }),
+            (previous_hmac, Binding::PreviousHmacSecret { webhook_id: id }),
+        ];
+        for (sealed, binding) in columns {
+            let Some(sealed) = sealed else { continue };
+            if cipher.open(&sealed, binding).is_some() {
+                continue;
+            }
+            let Some(plain) = previous.open(&sealed, binding).or_else(|| previous.open_unbound(&sealed)) else {
+                if cipher.open_unbound(&sealed).is_none() {
+                    unreadable += 1;
+                }
+                continue;
+            };
+            let value = Set(Some(cipher.seal(&plain, binding)));
+            match binding {
+                Binding::HmacSecret { .. } => am.hmac_secret_enc = value,
+                Binding::AccessToken { .. } => am.access_token_enc = value,
+                Binding::PreviousHmacSecret { .. } => am.previous_hmac_secret_enc = value,
+            }
+            changed = true;
+            resealed += 1;
+        }
+        if changed {
+            am.update(db).await?;
+        }
+    }
+    Ok((resealed, unreadable))
+}

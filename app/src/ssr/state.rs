@@ -18,6 +18,8 @@ pub struct AppState {
     /// The origin browsers use (`HOOKWELL_PUBLIC_URL`); when set it decides the Secure cookie
     /// flag and the Origin check instead of request headers.
     pub public_origin: Option<String>,
+    /// This server's Prometheus metrics (`/metrics`).
+    pub metrics: Arc<super::metrics::Metrics>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

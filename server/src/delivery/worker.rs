@@ -189,6 +189,7 @@ async fn attempt(shared: &Shared, claim_id: &str, w: Work) {
         return;
     };
     if !hook.active && !d.is_test {
+        shared.state.metrics.attempt(app::ssr::metrics::DeliveryOutcome::NotSent, None);
         if let Err(e) = deliveries::skip(db, claim_id, d.id, NOT_SENT_INACTIVE).await {
             error!(error = %e, "marking a delivery of an inactive webhook failed");
         }
@@ -214,6 +215,7 @@ async fn attempt(shared: &Shared, claim_id: &str, w: Work) {
     };
     let attempts_made = u32::try_from(d.attempts).unwrap_or(0).saturating_add(1);
     let step = shared.schedule.next_step(attempts_made, sent.outcome, sent.retry_after, Utc::now(), rand::random());
+    crate::metrics::record_attempt(&shared.state.metrics, &sent, &step);
     let next = match step {
         Step::Succeeded => Next::Succeeded,
         Step::Retry { at } => Next::Retry { at },

@@ -6,6 +6,7 @@ mod auth;
 mod database_rules;
 mod delivery;
 mod forms;
+mod operations;
 mod pages;
 mod receivers;
 mod support;

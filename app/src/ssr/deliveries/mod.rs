@@ -1,7 +1,8 @@
-//! The delivery queue: what the worker claims and records (`queue`), and what the console
-//! shows and does with deliveries (`console`).
+//! The delivery queue: what the worker claims and records (`queue`), what the console
+//! shows and does with deliveries (`console`), and how old ones are pruned (`retention`).
 mod console;
 mod queue;
+pub mod retention;
 
 pub use console::{detail, hourly, last_results, list, recover, redeliver, sample_data, send_test};
 pub use queue::{
