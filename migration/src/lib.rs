@@ -5,6 +5,7 @@ mod m20261123_000001_initial;
 mod m20261201_000001_database_rules;
 mod m20261201_000002_delivery_engine;
 mod m20261201_000010_session_idle;
+mod m20261201_000030_login_failures;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_database_rules::Migration),
             Box::new(m20261201_000002_delivery_engine::Migration),
             Box::new(m20261201_000010_session_idle::Migration),
+            Box::new(m20261201_000030_login_failures::Migration),
         ]
     }
 }

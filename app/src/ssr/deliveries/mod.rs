@@ -14,6 +14,25 @@ use crate::model::DeliveryRow;
 use chrono::SecondsFormat;
 use sea_orm::prelude::DateTimeUtc;
 
+/// The PostgreSQL channel on which instances wake each other's delivery workers.
+pub const WAKE_CHANNEL: &str = "hookwell_deliveries";
+
+/// Wakes the delivery workers after work was queued: this instance's at once, and on
+/// PostgreSQL every instance's (`NOTIFY`, sent in the background; when it cannot be sent the
+/// others find the work at their next poll).
+pub fn wake_workers(state: &crate::ssr::AppState) {
+    state.delivery_wake.notify_one();
+    if state.db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        let db = state.db.clone();
+        tokio::spawn(async move {
+            use sea_orm::ConnectionTrait;
+            if let Err(e) = db.execute_unprepared(&format!("NOTIFY {WAKE_CHANNEL}")).await {
+                tracing::debug!(error = %e, "waking the other instances' workers failed; they poll");
+            }
+        });
+    }
+}
+
 fn rfc3339(t: DateTimeUtc) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
