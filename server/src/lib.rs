@@ -138,7 +138,8 @@ impl StartUpLock {
 
     async fn release(self) {
         let Some(mut conn) = self.0 else { return };
-        let res = sea_orm::sqlx::query("SELECT pg_advisory_unlock($1)").bind(START_UP_LOCK_KEY).execute(&mut *conn).await;
+        let res =
+            sea_orm::sqlx::query("SELECT pg_advisory_unlock($1)").bind(START_UP_LOCK_KEY).execute(&mut *conn).await;
         if let Err(e) = res {
             // Never hand a connection still holding the lock back to the pool.
             warn!(error = %e, "releasing the start-up lock failed; closing its connection");

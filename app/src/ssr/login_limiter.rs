@@ -65,7 +65,12 @@ impl LoginLimiter {
 
     /// Reserves an attempt for `account` from `address`, or says how long to wait when either
     /// has used up its failures in the window (`Ok(Err(wait))`). `Err` when the database fails.
-    pub async fn reserve(&self, account: &str, address: &str, now: DateTimeUtc) -> AppResult<Result<Reservation, Duration>> {
+    pub async fn reserve(
+        &self,
+        account: &str,
+        address: &str,
+        now: DateTimeUtc,
+    ) -> AppResult<Result<Reservation, Duration>> {
         self.purge_now_and_then(now).await;
         let (account, address) = (account_key(account), address_key(address));
         let cutoff = now - self.window();
@@ -144,7 +149,9 @@ impl LoginLimiter {
             .exec(&self.db)
             .await;
         match res {
-            Ok(r) if r.rows_affected > 0 => tracing::debug!(removed = r.rows_affected, "expired sign-in failures purged"),
+            Ok(r) if r.rows_affected > 0 => {
+                tracing::debug!(removed = r.rows_affected, "expired sign-in failures purged")
+            }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "purging expired sign-in failures failed; will retry"),
         }

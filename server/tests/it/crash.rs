@@ -172,7 +172,12 @@ async fn sigterm_releases_attempts_still_unfinished_after_the_grace_and_they_are
     assert_eq!(rows.iter().filter(|d| d.status == DeliveryStatus::Succeeded).count(), 0);
     // Released, not leased for 30 s: a new instance sends them all at once.
     r.set_delay(Duration::ZERO);
-    let mut again = Instance::spawn("again", dir.path(), &db.url, &[("HOOKWELL_DELIVERY_LEASE", "30s"), ("HOOKWELL_DELIVERY_TIMEOUT", "10s")]);
+    let mut again = Instance::spawn(
+        "again",
+        dir.path(),
+        &db.url,
+        &[("HOOKWELL_DELIVERY_LEASE", "30s"), ("HOOKWELL_DELIVERY_TIMEOUT", "10s")],
+    );
     again.ready(40).await;
     let drain = drained(&db, &r, 20, "after restart").await;
     let t = tally(&db, &r).await;

@@ -304,7 +304,8 @@ pub struct Tally {
 pub async fn tally(db: &SharedDb, r: &LogReceiver) -> Tally {
     let counts = r.counts();
     let rows = db.deliveries().await;
-    let missing: Vec<String> = rows.iter().filter(|d| !counts.contains_key(&d.msg_id)).map(|d| d.msg_id.clone()).collect();
+    let missing: Vec<String> =
+        rows.iter().filter(|d| !counts.contains_key(&d.msg_id)).map(|d| d.msg_id.clone()).collect();
     let sent_twice: Vec<String> = counts.iter().filter(|(_, &n)| n > 1).map(|(id, _)| id.clone()).collect();
     let duplicates = counts.values().map(|n| n.saturating_sub(1)).sum();
     Tally { expected: rows.len(), missing, duplicates, sent_twice }
