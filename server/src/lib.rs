@@ -72,12 +72,14 @@ pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
     start_up.release().await;
     prepared?;
     let login_limiter = Arc::new(LoginLimiter::new(db.clone(), Duration::from_secs(300), 5, 30));
+    let peer_wake = app::ssr::deliveries::spawn_peer_notifier(&db);
     Ok(AppState {
         db,
         cipher,
         login_limiter,
         leptos_options: page::leptos_options(config.addr),
         delivery_wake: Arc::new(tokio::sync::Notify::new()),
+        peer_wake,
         sessions: config.sessions,
         public_origin: config.public_origin.clone(),
     })

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 const CONCURRENCY: usize = 16;
 const EVENTS: usize = 2000;
 /// Fewer on PostgreSQL, where two instances share the (slower, per-commit fsync) ingest.
-const PG_EVENTS: usize = 1200;
+const PG_EVENTS: usize = 1000;
 
 fn crash_settings() -> Vec<(&'static str, &'static str)> {
     vec![
