@@ -41,7 +41,8 @@ fi
 
 # The same integration tests against PostgreSQL (a throwaway database on the local cluster).
 if bash scripts/pg-test-db.sh > target/test-logs/pg-url 2> target/test-logs/pg-setup.log; then
-  TEST_DATABASE_URL=$(cat target/test-logs/pg-url) run_cargo rust-server-postgres cargo test -p server --test it -- --test-threads=1
+  # HOOKWELL_TEST_PG_OUTAGE: this run may stop and start the cluster (crash::a_postgres_outage…).
+  TEST_DATABASE_URL=$(cat target/test-logs/pg-url) HOOKWELL_TEST_PG_OUTAGE=1 run_cargo rust-server-postgres cargo test -p server --test it -- --test-threads=1
 else
   cat target/test-logs/pg-setup.log
   echo "== rust-server-postgres: PostgreSQL could not be started"; failed=$((failed + 1)); status=1

@@ -7,6 +7,7 @@ mod m20261201_000002_delivery_engine;
 mod m20261201_000010_session_idle;
 mod m20261201_000020_retention;
 mod m20261201_000021_sync_deliveries;
+mod m20261201_000030_login_failures;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_session_idle::Migration),
             Box::new(m20261201_000020_retention::Migration),
             Box::new(m20261201_000021_sync_deliveries::Migration),
+            Box::new(m20261201_000030_login_failures::Migration),
         ]
     }
 }

@@ -93,38 +93,102 @@ pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
         None => crypto::load_or_create_key_file(&config.data_dir)?,
     };
     let db = connect(&config.database_url).await.map_err(|e| format!("DATABASE_URL: cannot connect ({e})"))?;
-    use migration::MigratorTrait;
-    migration::Migrator::up(&db, None).await.map_err(|e| format!("database migration failed: {e}"))?;
     let cipher = crypto::SecretCipher::new(&key);
-    if let Some(previous) = config.previous_master_key.filter(|p| *p != key) {
-        let previous = crypto::SecretCipher::new(&previous);
+    // Several instances may start at once on one PostgreSQL database: one at a time migrates,
+    // re-binds old secrets and creates the first administrator; the others then find it done.
+    let start_up = StartUpLock::take(&db).await?;
+    let previous = config.previous_master_key.filter(|p| *p != key).map(|p| crypto::SecretCipher::new(&p));
+    let prepared = first_start_work(&db, &cipher, previous.as_ref(), config).await;
+    start_up.release().await;
+    prepared?;
+    let login_limiter = Arc::new(LoginLimiter::new(db.clone(), Duration::from_secs(300), 5, 30));
+    let peer_wake = app::ssr::deliveries::spawn_peer_notifier(&db);
+    Ok(AppState {
+        db,
+        cipher,
+        login_limiter,
+        leptos_options: page::leptos_options(config.addr),
+        delivery_wake: Arc::new(tokio::sync::Notify::new()),
+        peer_wake,
+        sessions: config.sessions,
+        public_origin: config.public_origin.clone(),
+        metrics: Arc::new(app::ssr::metrics::Metrics::new(config.metrics_token.clone())),
+    })
+}
+
+/// The work every start does before serving, under [`StartUpLock`]: migrations, re-sealing
+/// under a new master key, re-binding secrets sealed by older versions, the first Site
+/// Administrator.
+async fn first_start_work(
+    db: &DatabaseConnection,
+    cipher: &crypto::SecretCipher,
+    previous: Option<&crypto::SecretCipher>,
+    config: &config::Config,
+) -> Result<(), String> {
+    use migration::MigratorTrait;
+    migration::Migrator::up(db, None).await.map_err(|e| format!("database migration failed: {e}"))?;
+    if let Some(previous) = previous {
         let (resealed, unreadable) =
-            secret_binding::reseal_from_previous_key(&db, &cipher, &previous).await.map_err(|e| e.to_string())?;
+            secret_binding::reseal_from_previous_key(db, cipher, previous).await.map_err(|e| e.to_string())?;
         tracing::info!(resealed, "HOOKWELL_PREVIOUS_MASTER_KEY: secrets sealed again under the current master key");
         if unreadable > 0 {
             warn!(unreadable, "some webhook secrets open with neither the current nor the previous master key");
         }
     }
-    let rebound = secret_binding::bind_unbound_secrets(&db, &cipher).await.map_err(|e| e.to_string())?;
+    let rebound = secret_binding::bind_unbound_secrets(db, cipher).await.map_err(|e| e.to_string())?;
     if rebound > 0 {
         tracing::info!(rebound, "secrets sealed by an older version are now bound to their webhook");
     }
     if let Some(password) =
-        users::ensure_first_admin(&db, config.admin_password.as_deref()).await.map_err(|e| e.to_string())?
+        users::ensure_first_admin(db, config.admin_password.as_deref()).await.map_err(|e| e.to_string())?
     {
         // Printed once, on the very first start, so the operator can sign in.
         warn!("created Site Administrator 'admin' with password: {password}");
     }
-    Ok(AppState {
-        db,
-        cipher,
-        login_limiter: Arc::new(LoginLimiter::new(Duration::from_secs(300), 5, 30)),
-        leptos_options: page::leptos_options(config.addr),
-        delivery_wake: Arc::new(tokio::sync::Notify::new()),
-        sessions: config.sessions,
-        public_origin: config.public_origin.clone(),
-        metrics: Arc::new(app::ssr::metrics::Metrics::new(config.metrics_token.clone())),
-    })
+    Ok(())
+}
+
+/// The key of the PostgreSQL advisory lock held during start-up work ("hookwell" in ASCII).
+pub const START_UP_LOCK_KEY: i64 = 0x686f_6f6b_7765_6c6c;
+
+/// A session-level PostgreSQL advisory lock on a connection of its own, held while one
+/// instance migrates. Released explicitly, or by the database when the process dies (its
+/// connection closes). Nothing on SQLite, where one instance owns the file.
+struct StartUpLock(Option<sea_orm::sqlx::pool::PoolConnection<sea_orm::sqlx::Postgres>>);
+
+impl StartUpLock {
+    async fn take(db: &DatabaseConnection) -> Result<StartUpLock, String> {
+        if db.get_database_backend() != sea_orm::DatabaseBackend::Postgres {
+            return Ok(StartUpLock(None));
+        }
+        let mut conn = db
+            .get_postgres_connection_pool()
+            .acquire()
+            .await
+            .map_err(|e| format!("DATABASE_URL: cannot connect ({e})"))?;
+        let started = std::time::Instant::now();
+        sea_orm::sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(START_UP_LOCK_KEY)
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| format!("database migration failed: cannot take the start-up lock ({e})"))?;
+        let waited = started.elapsed();
+        if waited > Duration::from_millis(100) {
+            tracing::info!(waited_ms = waited.as_millis() as u64, "waited for another instance's start-up");
+        }
+        Ok(StartUpLock(Some(conn)))
+    }
+
+    async fn release(self) {
+        let Some(mut conn) = self.0 else { return };
+        let res =
+            sea_orm::sqlx::query("SELECT pg_advisory_unlock($1)").bind(START_UP_LOCK_KEY).execute(&mut *conn).await;
+        if let Err(e) = res {
+            // Never hand a connection still holding the lock back to the pool.
+            warn!(error = %e, "releasing the start-up lock failed; closing its connection");
+            let _ = conn.detach();
+        }
+    }
 }
 
 /// The platform API's shared state: delivery clients honouring the egress policy, and limits.

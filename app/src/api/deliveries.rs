@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 fn wake_worker(state: &crate::ssr::AppState) {
-    state.delivery_wake.notify_one();
+    crate::ssr::deliveries::wake_workers(state);
 }
 
 /// One page of a webhook's deliveries, newest first, optionally only those with `status`.

@@ -13,6 +13,9 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Wakes the delivery worker when new work is queued (new event, redeliver, test, recover).
     pub delivery_wake: Arc<tokio::sync::Notify>,
+    /// On PostgreSQL, wakes the task that `NOTIFY`s the other instances' workers (bursts
+    /// coalesce into one notification); see `deliveries::wake_workers`.
+    pub peer_wake: Option<Arc<tokio::sync::Notify>>,
     /// Session idle timeout and absolute lifetime.
     pub sessions: SessionPolicy,
     /// The origin browsers use (`HOOKWELL_PUBLIC_URL`); when set it decides the Secure cookie

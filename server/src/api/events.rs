@@ -131,7 +131,7 @@ pub async fn create(
     )
     .await?;
     if ingested.created {
-        state.app.delivery_wake.notify_one();
+        app::ssr::deliveries::wake_workers(&state.app);
     }
     Ok((StatusCode::ACCEPTED, [(header::CONTENT_TYPE, "application/json")], ingested.response).into_response())
 }

@@ -7,4 +7,5 @@ pub mod overlay;
 pub mod retry;
 pub mod signing;
 pub mod sync_call;
+pub mod wake;
 pub mod worker;

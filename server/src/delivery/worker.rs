@@ -1,7 +1,8 @@
 //! The delivery worker: claims due deliveries in batches under a lease, sends each with bounded
 //! total and per-webhook concurrency, records every attempt and schedules the next. No
 //! transaction or pooled connection is held during an HTTP call. Woken by
-//! `AppState::delivery_wake` when work is queued, and by a fallback poll.
+//! `AppState::delivery_wake` when work is queued (on PostgreSQL also by other instances, see
+//! `wake`), and by a fallback poll.
 //!
 //! Deliveries of an inactive webhook are not sent: deactivating marks the queued ones Failed
 //! ("Not sent: the webhook is inactive."), and one claimed in the same instant is marked the same
@@ -34,6 +35,8 @@ struct Shared {
 pub struct WorkerHandle {
     stop: watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
+    /// Forwards other instances' wake-ups (PostgreSQL `LISTEN`).
+    listener: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl WorkerHandle {
@@ -41,6 +44,9 @@ impl WorkerHandle {
     /// the claims of the rest so another worker (or the next start) sends them.
     pub async fn shutdown(self) {
         let _ = self.stop.send(true);
+        if let Some(listener) = &self.listener {
+            listener.abort();
+        }
         if let Err(e) = self.task.await {
             error!(error = %e, "delivery worker ended abnormally");
         }
@@ -52,8 +58,9 @@ pub fn start(state: AppState, settings: DeliverySettings, clients: Clients) -> W
     let (stop, stopped) = watch::channel(false);
     let schedule = RetrySchedule { delays: settings.retry_delays.clone(), ..RetrySchedule::default() };
     let shared = Arc::new(Shared { state, settings, clients, schedule, in_flight: Mutex::new(HashMap::new()) });
+    let listener = super::wake::spawn_listener(&shared.state);
     let task = tokio::spawn(run(shared, stopped));
-    WorkerHandle { stop, task }
+    WorkerHandle { stop, task, listener }
 }
 
 async fn run(shared: Arc<Shared>, mut stopped: watch::Receiver<bool>) {

@@ -12,10 +12,8 @@ use axum::{
     http::{header, HeaderValue, StatusCode},
     response::{Html, IntoResponse, Response},
 };
-use std::{
-    net::SocketAddr,
-    time::{Duration, Instant},
-};
+use chrono::Utc;
+use std::{net::SocketAddr, time::Duration};
 
 #[derive(serde::Deserialize, Default)]
 pub struct LoginForm {
@@ -54,16 +52,18 @@ pub async fn login(
             res
         }
     };
-    let attempt = match state.login_limiter.reserve(&form.username, &peer.ip().to_string(), Instant::now()) {
-        Ok(a) => a,
-        Err(wait) => {
+    let attempt = match state.login_limiter.reserve(&form.username, &peer.ip().to_string(), Utc::now()).await {
+        Ok(Ok(a)) => a,
+        Ok(Err(wait)) => {
             let message = "Too many failed sign-in attempts. Wait a few minutes and try again.";
             return refuse(message, StatusCode::TOO_MANY_REQUESTS, Some(wait)).await;
         }
+        Err(e) => return refuse(&e.to_string(), e.status(), None).await,
     };
+
     match auth::authenticate(&state.db, &form.username, &form.password).await {
         Ok(Some(user)) => {
-            state.login_limiter.succeeded(attempt);
+            hand_back(&state, attempt).await;
             let token = match auth::start_session(&state.db, state.sessions, user.id).await {
                 Ok(t) => t,
                 Err(e) => return refuse(&e.to_string(), e.status(), None).await,
@@ -79,11 +79,19 @@ pub async fn login(
         Ok(None) => refuse("Wrong username or password.", StatusCode::UNAUTHORIZED, None).await,
         Err(AppError::Busy) => {
             // Not the person's fault: the attempt is handed back.
-            state.login_limiter.succeeded(attempt);
+            hand_back(&state, attempt).await;
             let message = "Many people are signing in right now. Try again in a moment.";
             refuse(message, StatusCode::SERVICE_UNAVAILABLE, Some(Duration::from_secs(1))).await
         }
         Err(e) => refuse(&e.to_string(), e.status(), None).await,
+    }
+}
+
+/// Hands a reserved attempt back. Best effort: when the database fails here the attempt
+/// merely keeps counting until the window passes.
+async fn hand_back(state: &AppState, attempt: app::ssr::login_limiter::Reservation) {
+    if let Err(e) = state.login_limiter.succeeded(attempt).await {
+        tracing::warn!(error = %e, "handing back a sign-in attempt failed");
     }
 }
 

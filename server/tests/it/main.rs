@@ -3,11 +3,14 @@
 //! driven over HTTP. One binary, one module per feature.
 mod api;
 mod auth;
+mod crash;
 mod database_rules;
 mod delivery;
 mod forms;
+mod instances;
 mod operations;
 mod pages;
+mod procs;
 mod receivers;
 mod support;
 mod webhooks;

@@ -57,6 +57,8 @@ pub async fn start_with(settings: &[(&str, &str)]) -> TestServer {
         // tests (and their queued deliveries) must not receive this test's events.
         use sea_orm::EntityTrait;
         app::ssr::entities::webhook::Entity::delete_many().exec(&state.db).await.unwrap();
+        // Nor count earlier tests' failed sign-ins (the throttle is kept in the database).
+        app::ssr::entities::login_failure::Entity::delete_many().exec(&state.db).await.unwrap();
     }
     let api = server::api_state(&state, &config).unwrap();
     if let Some(worker) = server::start_worker(&state, &config).unwrap() {

@@ -4,6 +4,7 @@ pub mod audit_log;
 pub mod delivery;
 pub mod delivery_attempt;
 pub mod event;
+pub mod login_failure;
 pub mod session;
 pub mod template;
 pub mod user;
