@@ -85,6 +85,8 @@ pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
         delivery_wake: Arc::new(tokio::sync::Notify::new()),
         sessions: config.sessions,
         public_origin: config.public_origin.clone(),
+        auto_disable_after: chrono::Duration::from_std(config.delivery.auto_disable_after)
+            .unwrap_or(chrono::Duration::days(5)),
     })
 }
 

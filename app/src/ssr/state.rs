@@ -18,6 +18,9 @@ pub struct AppState {
     /// The origin browsers use (`HOOKWELL_PUBLIC_URL`); when set it decides the Secure cookie
     /// flag and the Origin check instead of request headers.
     pub public_origin: Option<String>,
+    /// `HOOKWELL_AUTO_DISABLE_AFTER`: how long a webhook may fail before the delivery engine
+    /// deactivates it (shown on its page while it fails).
+    pub auto_disable_after: chrono::Duration,
 }
 
 impl FromRef<AppState> for LeptosOptions {

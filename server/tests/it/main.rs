@@ -9,4 +9,5 @@ mod forms;
 mod pages;
 mod receivers;
 mod support;
+mod webhook_health;
 mod webhooks;
