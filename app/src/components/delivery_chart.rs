@@ -85,9 +85,7 @@ pub fn DeliveryChartView(webhook_id: i32, chart: DeliveryChart) -> impl IntoView
         .hours
         .iter()
         .enumerate()
-        .filter_map(|(i, h)| {
-            h.median_latency_ms.map(|m| (x_of(i) + SLOT / 2, BOTTOM - scaled(m, latency_max)))
-        })
+        .filter_map(|(i, h)| h.median_latency_ms.map(|m| (x_of(i) + SLOT / 2, BOTTOM - scaled(m, latency_max))))
         .collect();
     let line = latency_points.iter().map(|(x, y)| format!("{x},{y}")).collect::<Vec<_>>().join(" ");
     let fill_failed = format!("url(#{hatch_id})");
@@ -125,10 +123,8 @@ pub fn DeliveryChartView(webhook_id: i32, chart: DeliveryChart) -> impl IntoView
             view! { <text class="tick" x=x_of(i) + SLOT / 2 y=BOTTOM + 18 text-anchor="middle">{hour_label(&h.hour)}</text> }
         })
         .collect_view();
-    let dots = latency_points
-        .iter()
-        .map(|&(x, y)| view! { <circle class="latency-dot" cx=x cy=y r="3.5"/> })
-        .collect_view();
+    let dots =
+        latency_points.iter().map(|&(x, y)| view! { <circle class="latency-dot" cx=x cy=y r="3.5"/> }).collect_view();
     let rows = chart.hours.clone();
     let labelled_by = format!("{title_id} {summary_id}");
     view! {

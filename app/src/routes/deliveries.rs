@@ -148,7 +148,11 @@ fn recovered_message(n: u64) -> String {
 /// Recover: every Failed delivery created at or after "Failed since" is sent again. Its
 /// server function redirects to `?recovered=N`, with and without JavaScript.
 #[component]
-fn RecoverForm(webhook_id: i32, recover: ServerAction<RecoverDeliveries>, recovered: Memo<Option<u64>>) -> impl IntoView {
+fn RecoverForm(
+    webhook_id: i32,
+    recover: ServerAction<RecoverDeliveries>,
+    recovered: Memo<Option<u64>>,
+) -> impl IntoView {
     let feedback = Feedback::new("recover_deliveries", recover.value());
     let message = feedback.field(RECOVER_SINCE);
     let other = Signal::derive(move || match feedback.field("delivery").get() {

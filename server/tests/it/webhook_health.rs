@@ -32,7 +32,13 @@ async fn row(s: &TestServer, id: i32) -> webhook::Model {
 }
 
 /// A plain (no-JavaScript) form post to a server function from `page`.
-async fn post_without_js(c: &Client, s: &TestServer, rpc: &str, page: &str, form: &[(&str, &str)]) -> reqwest::Response {
+async fn post_without_js(
+    c: &Client,
+    s: &TestServer,
+    rpc: &str,
+    page: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
     let mut fields = vec![("_page", page)];
     fields.extend_from_slice(form);
     c.post(s.url(&format!("/rpc/{rpc}"))).header("accept", "text/html").form(&fields).send().await.unwrap()
@@ -58,13 +64,15 @@ async fn the_chart_and_its_table_count_real_attempts_and_the_failing_banner_warn
     send_event(&s, &key, json!({"n": 1})).await;
     eventually(10, "first delivered", || async { statuses(&s, id).await == [DeliveryStatus::Succeeded] }).await;
     send_event(&s, &key, json!({"n": 2})).await;
-    eventually(10, "second failed", || async { statuses(&s, id).await.get(1) == Some(&DeliveryStatus::Failed) })
-        .await;
+    eventually(10, "second failed", || async { statuses(&s, id).await.get(1) == Some(&DeliveryStatus::Failed) }).await;
     assert_eq!(r.received().len(), 5, "one success, then the failing delivery's 4 attempts");
 
     let html = page(&admin, &s, &format!("/webhooks/{id}")).await;
     assert!(html.contains("Last 24 hours: 1 succeeded, 4 failed, median "), "summary line");
-    assert!(html.contains(r#"role="img""#) && html.contains(&format!(r#"<title id="chart-title-{id}">"#)), "labelled SVG");
+    assert!(
+        html.contains(r#"role="img""#) && html.contains(&format!(r#"<title id="chart-title-{id}">"#)),
+        "labelled SVG"
+    );
     assert_eq!(html.matches(r#"class="bar-ok""#).count(), 24, "a bar per hour");
     assert_eq!(html.matches(r#"class="bar-failed""#).count(), 24);
     assert_eq!(html.matches(r#"<th scope="row">"#).count(), 24, "a table row per hour");
@@ -98,8 +106,8 @@ async fn the_chart_and_its_table_count_real_attempts_and_the_failing_banner_warn
 
 #[tokio::test]
 async fn a_webhook_failing_past_the_limit_is_disabled_after_failures_and_activating_resumes() {
-    let s = start_with(&[("HOOKWELL_AUTO_DISABLE_AFTER", "300ms"), ("HOOKWELL_RETRY_SCHEDULE", "200ms,200ms,200ms")])
-        .await;
+    let s =
+        start_with(&[("HOOKWELL_AUTO_DISABLE_AFTER", "300ms"), ("HOOKWELL_RETRY_SCHEDULE", "200ms,200ms,200ms")]).await;
     let key = api_key(&s).await;
     let admin = s.as_role(Role::SiteAdmin).await;
     let r = Receiver::start(Reply::status(503)).await;
@@ -177,12 +185,8 @@ async fn regenerating_with_a_one_hour_grace_signs_with_both_keys_and_the_page_sa
     let (id, old) = webhook(&s, &unique("graced"), &r.url, "NewWorkItemVersionComplete", |_| {}).await;
     let old = receiver::parse_secret(&old.unwrap()).unwrap();
 
-    let confirm = admin
-        .post(s.url(&format!("/webhooks/{id}/regenerate-secret")))
-        .form(&[("version", "1")])
-        .send()
-        .await
-        .unwrap();
+    let confirm =
+        admin.post(s.url(&format!("/webhooks/{id}/regenerate-secret"))).form(&[("version", "1")]).send().await.unwrap();
     let confirm = confirm.text().await.unwrap();
     let none = confirm.find(r#"name="grace" value="None""#).expect("a None choice");
     let none_input = &confirm[none..none + confirm[none..].find('>').unwrap()];
@@ -208,7 +212,8 @@ async fn regenerating_with_a_one_hour_grace_signs_with_both_keys_and_the_page_sa
     let entries: Vec<&str> = signatures.split(' ').collect();
     assert_eq!(entries.len(), 2, "{signatures}");
     let (msg_id, ts) = (got[0].header("webhook-id"), got[0].header("webhook-timestamp"));
-    let verifies = |key: &[u8], sig: &str| receiver::verify_signature(key, &msg_id, &ts, sig, &got[0].body, now).is_ok();
+    let verifies =
+        |key: &[u8], sig: &str| receiver::verify_signature(key, &msg_id, &ts, sig, &got[0].body, now).is_ok();
     assert!(verifies(&new, entries[0]) && !verifies(&old, entries[0]), "the first signature is the new key's");
     assert!(verifies(&old, entries[1]) && !verifies(&new, entries[1]), "the second is the previous key's");
     assert!(receiver::verify_hmac_request(&new, &got[0].headers, &got[0].body, now).is_ok(), "JWT with the new key");
@@ -271,9 +276,14 @@ async fn recover_resends_exactly_the_failed_deliveries_since_the_chosen_time() {
     r.then([Reply::status(200), Reply::status(200), Reply::status(200)]);
     let since = (chrono::Utc::now() - chrono::Duration::hours(1)).format("%Y-%m-%dT%H:%M").to_string();
     let deliveries = format!("/webhooks/{id}/deliveries");
-    let res =
-        post_without_js(&admin, &s, "recover_deliveries", &deliveries, &[("webhook_id", &id.to_string()), ("since", &since)])
-            .await;
+    let res = post_without_js(
+        &admin,
+        &s,
+        "recover_deliveries",
+        &deliveries,
+        &[("webhook_id", &id.to_string()), ("since", &since)],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let to = res.headers()["location"].to_str().unwrap().to_string();
     assert_eq!(to, format!("{deliveries}?recovered=2"));
@@ -291,7 +301,8 @@ async fn recover_resends_exactly_the_failed_deliveries_since_the_chosen_time() {
     assert!(audit.iter().any(|a| a.action == "delivery.recover" && a.detail.starts_with("2 failed deliveries")));
 
     // With JavaScript the server function answers the count.
-    let (st, body) = s.rpc_form(&admin, "recover_deliveries", &[("webhook_id", &id.to_string()), ("since", &since)]).await;
+    let (st, body) =
+        s.rpc_form(&admin, "recover_deliveries", &[("webhook_id", &id.to_string()), ("since", &since)]).await;
     assert_eq!((st, body.as_str()), (StatusCode::OK, "0"));
 }
 
@@ -299,7 +310,8 @@ async fn recover_resends_exactly_the_failed_deliveries_since_the_chosen_time() {
 async fn a_bad_recover_time_is_refused_beside_the_field() {
     let s = start().await;
     let admin = s.as_role(Role::SiteAdmin).await;
-    let (id, _) = webhook(&s, &unique("badtime"), "https://example.com/hooks", "NewWorkItemVersionComplete", |_| {}).await;
+    let (id, _) =
+        webhook(&s, &unique("badtime"), "https://example.com/hooks", "NewWorkItemVersionComplete", |_| {}).await;
     let deliveries = format!("/webhooks/{id}/deliveries");
     let future = (chrono::Utc::now() + chrono::Duration::days(1)).format("%Y-%m-%dT%H:%M").to_string();
     for (since, message) in [
@@ -320,7 +332,8 @@ async fn a_bad_recover_time_is_refused_beside_the_field() {
         let beside = format!(r#"<p id="recover-since-error" class="field-error">{message}"#);
         assert!(html.contains(&beside), "{since:?}: {html}");
         assert!(html.contains(r#"aria-invalid="true""#) && html.contains(&format!(r#"value="{since}""#)));
-        let (st, _) = s.rpc_form(&admin, "recover_deliveries", &[("webhook_id", &id.to_string()), ("since", since)]).await;
+        let (st, _) =
+            s.rpc_form(&admin, "recover_deliveries", &[("webhook_id", &id.to_string()), ("since", since)]).await;
         assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
     }
 }
@@ -336,8 +349,12 @@ async fn large_payloads_base64_documents_and_html_are_shown_safely() {
     let big = "x".repeat(100 * 1024);
     send_event(&s, &key, json!({"a_note": "<script>alert('payload')</script>", "big": big})).await;
     let document = "JVBERi0xLjQK".repeat(2000);
-    send_event(&s, &key, json!({"documents": [{"name": "a.pdf", "contentType": "application/pdf", "contentBase64": document}]}))
-        .await;
+    send_event(
+        &s,
+        &key,
+        json!({"documents": [{"name": "a.pdf", "contentType": "application/pdf", "contentBase64": document}]}),
+    )
+    .await;
     eventually(10, "both failed", || async { statuses(&s, id).await == [DeliveryStatus::Failed; 2] }).await;
     let rows = deliveries_of(&s, id).await;
 
@@ -346,7 +363,10 @@ async fn large_payloads_base64_documents_and_html_are_shown_safely() {
     let html = res.text().await.unwrap();
     assert!(html.len() < 3 * 64 * 1024, "at most 64 KiB of the payload, in the page and its state: {}", html.len());
     assert!(html.contains("Only the first 64 KiB of 100 KiB are shown."));
-    assert!(!html.contains("<script>alert('payload')") && !html.contains(evil), "nothing from a payload or body is markup");
+    assert!(
+        !html.contains("<script>alert('payload')") && !html.contains(evil),
+        "nothing from a payload or body is markup"
+    );
     assert!(html.contains("&lt;script&gt;alert") && html.contains("&lt;img src=x onerror=alert(1)&gt;"));
 
     let html = page(&admin, &s, &format!("/deliveries/{}", rows[1].id)).await;

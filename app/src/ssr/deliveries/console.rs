@@ -4,8 +4,8 @@
 use super::{rfc3339, row};
 use crate::error::{AppError, AppResult};
 use crate::model::{
-    AttemptRow, CurrentUser, DeliveryChart, DeliveryDetail, DeliveryPage, DeliveryStatus, EventType, HourlyDeliveries, LastDelivery,
-    DELIVERY_PAGE_SIZE, SHOWN_PAYLOAD_BYTES,
+    AttemptRow, CurrentUser, DeliveryChart, DeliveryDetail, DeliveryPage, DeliveryStatus, EventType, HourlyDeliveries,
+    LastDelivery, DELIVERY_PAGE_SIZE, SHOWN_PAYLOAD_BYTES,
 };
 use crate::ssr::audit;
 use crate::ssr::entities::{delivery, delivery_attempt, event, webhook};

@@ -1,7 +1,9 @@
 //! Reading webhooks: the list page and the detail page.
 use super::{find, link_ids, timestamp};
 use crate::error::AppResult;
-use crate::model::{CatalogKind, WebhookDetail, WebhookFailing, WebhookPage, WebhookQuery, WebhookSort, WebhookSummary, PAGE_SIZE};
+use crate::model::{
+    CatalogKind, WebhookDetail, WebhookFailing, WebhookPage, WebhookQuery, WebhookSort, WebhookSummary, PAGE_SIZE,
+};
 use crate::ssr::{catalog, entities::webhook};
 use sea_orm::{
     prelude::*,
@@ -87,10 +89,10 @@ pub async fn detail(
 ) -> AppResult<WebhookDetail> {
     let m = find(db, id).await?;
     let now = chrono::Utc::now();
-    let failing = m.failing_since.filter(|_| m.active).map(|since| WebhookFailing {
-        since: timestamp(since),
-        deactivates_at: timestamp(since + auto_disable_after),
-    });
+    let failing = m
+        .failing_since
+        .filter(|_| m.active)
+        .map(|since| WebhookFailing { since: timestamp(since), deactivates_at: timestamp(since + auto_disable_after) });
     let previous_secret_until = match (m.previous_secret_expires_at, &m.previous_hmac_secret_enc) {
         (Some(until), Some(_)) if until > now => Some(timestamp(until)),
         _ => None,
