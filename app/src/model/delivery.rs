@@ -169,7 +169,10 @@ pub fn parse_recover_since(
     if raw.is_empty() {
         return Err("Enter the date and time (UTC) from which failed deliveries are sent again.".into());
     }
-    let parsed = chrono::DateTime::parse_from_rfc3339(raw).map(|t| t.with_timezone(&chrono::Utc)).ok().or_else(|| {
+    let with_offset = chrono::DateTime::parse_from_rfc3339(raw)
+        .or_else(|_| chrono::DateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M%:z"))
+        .map(|t| t.with_timezone(&chrono::Utc));
+    let parsed = with_offset.ok().or_else(|| {
         ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
             .iter()
             .find_map(|f| chrono::NaiveDateTime::parse_from_str(raw, f).ok())
