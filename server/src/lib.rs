@@ -113,6 +113,8 @@ pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
         sessions: config.sessions,
         public_origin: config.public_origin.clone(),
         metrics: Arc::new(app::ssr::metrics::Metrics::new(config.metrics_token.clone())),
+        auto_disable_after: chrono::Duration::from_std(config.delivery.auto_disable_after)
+            .unwrap_or(chrono::Duration::days(5)),
     })
 }
 

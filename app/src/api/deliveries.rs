@@ -1,7 +1,7 @@
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::model::Role;
-use crate::model::{DeliveryDetail, DeliveryPage, DeliveryStatus};
+use crate::model::{DeliveryChart, DeliveryDetail, DeliveryPage, DeliveryStatus};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -52,4 +52,27 @@ pub async fn send_test_event(webhook_id: i32) -> Result<(), AppError> {
     wake_worker(&state);
     leptos_axum::redirect(&format!("/deliveries/{id}"));
     Ok(())
+}
+
+/// The last 24 hours of a webhook's attempts, per hour, for the chart on its page.
+#[server(prefix = "/rpc", endpoint = "delivery_chart")]
+pub async fn get_delivery_chart(webhook_id: i32) -> Result<DeliveryChart, AppError> {
+    use crate::ssr::{auth::require_role, deliveries, AppState};
+    require_role(Role::WEBHOOK_ADMINS)?;
+    deliveries::chart(&AppState::current()?.db, webhook_id, chrono::Utc::now()).await
+}
+
+/// Recover: sends every Failed delivery of the webhook created at or after `since` ("Failed
+/// since", UTC) again, then shows the deliveries with how many were queued (`?recovered=N`).
+#[server(prefix = "/rpc", endpoint = "recover_deliveries")]
+pub async fn recover_deliveries(webhook_id: i32, #[server(default)] since: String) -> Result<u64, AppError> {
+    use crate::model::{parse_recover_since, RECOVER_SINCE};
+    use crate::ssr::{auth::require_role, deliveries, AppState};
+    let actor = require_role(Role::WEBHOOK_ADMINS)?;
+    let since = parse_recover_since(&since, chrono::Utc::now()).map_err(|m| AppError::invalid(RECOVER_SINCE, m))?;
+    let state = AppState::current()?;
+    let count = deliveries::recover(&state.db, &actor, webhook_id, since).await?;
+    wake_worker(&state);
+    leptos_axum::redirect(&format!("/webhooks/{webhook_id}/deliveries?recovered={count}"));
+    Ok(count)
 }

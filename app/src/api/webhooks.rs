@@ -1,7 +1,7 @@
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::model::Role;
-use crate::model::{CatalogItem, SavedWebhook, WebhookDetail, WebhookForm, WebhookPage, WebhookQuery};
+use crate::model::{CatalogItem, SavedWebhook, SecretGrace, WebhookDetail, WebhookForm, WebhookPage, WebhookQuery};
 use leptos::prelude::*;
 use server_fn::codec::Json;
 
@@ -18,7 +18,8 @@ pub async fn list_webhooks(query: WebhookQuery) -> Result<WebhookPage, AppError>
 pub async fn get_webhook(id: i32) -> Result<WebhookDetail, AppError> {
     use crate::ssr::{auth::require_role, webhooks, AppState};
     require_role(Role::WEBHOOK_ADMINS)?;
-    webhooks::detail(&AppState::current()?.db, id).await
+    let state = AppState::current()?;
+    webhooks::detail(&state.db, id, state.auto_disable_after).await
 }
 
 /// The work groups and templates a webhook can be limited to.
@@ -67,14 +68,19 @@ pub async fn delete_webhook(id: i32) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Issues a new HMAC secret; the old one stops working at once. `version` is the webhook
-/// version the confirmation was shown for, so a repeated call rotates only once.
+/// Issues a new HMAC secret; the old one stops working at once, or after `grace` (it then
+/// adds a second Standard Webhooks signature). `version` is the webhook version the
+/// confirmation was shown for, so a repeated call rotates only once.
 #[server(prefix = "/rpc", endpoint = "regenerate_hmac_secret")]
-pub async fn regenerate_hmac_secret(id: i32, version: i32) -> Result<String, AppError> {
+pub async fn regenerate_hmac_secret(
+    id: i32,
+    version: i32,
+    #[server(default)] grace: SecretGrace,
+) -> Result<String, AppError> {
     use crate::ssr::{auth::require_role, webhooks, AppState};
     let actor = require_role(Role::WEBHOOK_ADMINS)?;
     let state = AppState::current()?;
-    webhooks::regenerate_secret(&state.db, &state.cipher, &actor, id, version).await
+    webhooks::regenerate_secret_with_grace(&state.db, &state.cipher, &actor, id, version, grace).await
 }
 
 /// Moves an InterviewLoadEvent or CustomInterviewEvent webhook one place up or down in the

@@ -1,6 +1,7 @@
 //! Reusable view pieces.
 pub mod catalog_delete;
 pub mod delete_confirm;
+pub mod delivery_chart;
 pub mod fields;
 pub mod form_feedback;
 pub mod guard;

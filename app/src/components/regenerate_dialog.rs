@@ -1,6 +1,7 @@
 //! `Regenerate HMAC secret` on the edit page: asks first, then shows the new secret once.
 use crate::api::webhooks::regenerate_hmac_secret;
 use crate::components::secret_dialog::SecretDialog;
+use crate::model::SecretGrace;
 use crate::submission::Submission;
 use leptos::prelude::*;
 
@@ -19,7 +20,8 @@ pub fn RegenerateSecret(id: i32, name: String, version: i32, submitted: Option<S
         Some(Submission::RegenerateRefused(message)) => Some(message.clone()),
         _ => None,
     });
-    let regenerate = Action::new(move |_: &()| regenerate_hmac_secret(id, version));
+    let grace = RwSignal::new(SecretGrace::None);
+    let regenerate = Action::new(move |g: &SecretGrace| regenerate_hmac_secret(id, version, *g));
     Effect::new(move |_| match regenerate.value().get() {
         Some(Ok(secret)) => {
             confirming.set(false);
@@ -35,8 +37,8 @@ pub fn RegenerateSecret(id: i32, name: String, version: i32, submitted: Option<S
     view! {
         <section class="danger-zone" aria-labelledby="secret-heading">
             <h2 id="secret-heading">"HMAC secret"</h2>
-            <p>"The secret was shown once when it was issued. If it is lost or exposed, issue a new one; the current secret stops working immediately."</p>
-            <form method="post" action=action.clone() on:submit=move |ev| { ev.prevent_default(); confirming.set(true); }>
+            <p>"The secret was shown once when it was issued. If it is lost or exposed, issue a new one; the current secret stops working immediately, unless you choose a grace period."</p>
+            <form method="post" action=action.clone() on:submit=move |ev| { ev.prevent_default(); grace.set(SecretGrace::None); confirming.set(true); }>
                 <button type="submit">"Regenerate HMAC secret"</button>
             </form>
         </section>
@@ -45,10 +47,21 @@ pub fn RegenerateSecret(id: i32, name: String, version: i32, submitted: Option<S
             <div class="dialog-backdrop">
                 <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="regen-title" aria-describedby="regen-text">
                     <h2 id="regen-title">"Regenerate HMAC secret?"</h2>
-                    <p id="regen-text">{format!("“{name}” gets a new secret, shown once. The current secret stops working immediately, so update your application right away.")}</p>
-                    <form method="post" action=action.clone() on:submit=move |ev| { ev.prevent_default(); regenerate.dispatch(()); }>
+                    <p id="regen-text">{format!("“{name}” gets a new secret, shown once. Without a grace period the current secret stops working immediately, so update your application right away.")}</p>
+                    <form method="post" action=action.clone() on:submit=move |ev| { ev.prevent_default(); regenerate.dispatch(grace.get_untracked()); }>
                         <input type="hidden" name="confirm" value="yes"/>
                         <input type="hidden" name="version" value=version.to_string()/>
+                        <fieldset class="field" aria-describedby="grace-hint">
+                            <legend>"Grace period for the current secret"</legend>
+                            {SecretGrace::ALL.into_iter().map(|g| view! {
+                                <label class="check">
+                                    <input type="radio" name="grace" value=g.as_str() checked=g == SecretGrace::None
+                                        on:change=move |_| grace.set(g)/>
+                                    {g.label()}
+                                </label>
+                            }).collect_view()}
+                            <p class="hint" id="grace-hint">"During a grace period every delivery's webhook-signature header also carries a v1 signature made with the current secret, so receivers that verify Standard Webhooks signatures keep working while you switch. The token (JWT) is signed with the new secret only."</p>
+                        </fieldset>
                         <div class="actions">
                             <button type="submit" class="danger" disabled=move || regenerate.pending().get()>"Regenerate HMAC secret"</button>
                             <a class="button" href=format!("/webhooks/{id}/edit") on:click=move |ev| { ev.prevent_default(); confirming.set(false); }>"Cancel"</a>

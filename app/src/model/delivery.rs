@@ -120,10 +120,20 @@ pub struct AttemptRow {
 pub struct DeliveryDetail {
     pub delivery: DeliveryRow,
     pub webhook_name: String,
-    /// The event payload as JSON text (pretty-printed).
+    /// The event payload as JSON text (pretty-printed), at most [`SHOWN_PAYLOAD_BYTES`] of it,
+    /// with long base64 documents shortened.
     pub payload: String,
+    /// Size of the whole stored payload in bytes.
+    pub payload_bytes: u64,
+    /// Whether `payload` is only the beginning of it.
+    pub payload_cut: bool,
+    /// How many base64 documents (`contentBase64`) are shown shortened.
+    pub documents_shortened: u32,
     pub attempts: Vec<AttemptRow>,
 }
+
+/// The most of a payload the delivery page shows (and sends to the browser).
+pub const SHOWN_PAYLOAD_BYTES: usize = 64 * 1024;
 
 /// The latest delivery of a webhook, for the list page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -145,6 +155,46 @@ pub struct HourlyDeliveries {
     pub failed: u32,
     /// Median attempt duration in that hour, when any attempt was made.
     pub median_latency_ms: Option<u32>,
+}
+
+/// The 24-hour chart of a webhook's page: attempts per hour, oldest first, and the totals.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryChart {
+    /// Exactly 24 hours, the last one being the current hour.
+    pub hours: Vec<HourlyDeliveries>,
+    pub succeeded: u32,
+    pub failed: u32,
+    /// Median duration of every attempt of the 24 hours.
+    pub median_latency_ms: Option<u32>,
+}
+
+/// The field of the Recover form: failed deliveries created at or after this time go again.
+pub const RECOVER_SINCE: &str = "since";
+
+/// Reads the Recover form's "Failed since" (a `datetime-local` value, in UTC like every time
+/// the console shows): it must be a date and time, and not after `now`.
+pub fn parse_recover_since(
+    raw: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err("Enter the date and time (UTC) from which failed deliveries are sent again.".into());
+    }
+    let with_offset = chrono::DateTime::parse_from_rfc3339(raw)
+        .or_else(|_| chrono::DateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M%:z"))
+        .map(|t| t.with_timezone(&chrono::Utc));
+    let parsed = with_offset.ok().or_else(|| {
+        ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+            .iter()
+            .find_map(|f| chrono::NaiveDateTime::parse_from_str(raw, f).ok())
+            .map(|t| t.and_utc())
+    });
+    match parsed {
+        None => Err("Enter a date and time such as 2026-12-01 09:30 (UTC).".into()),
+        Some(t) if t > now => Err("Choose a time that has passed: no delivery has failed after now.".into()),
+        Some(t) => Ok(t),
+    }
 }
 
 /// An API key as listed (never the key itself).
@@ -179,6 +229,32 @@ pub enum SecretGrace {
 }
 
 impl SecretGrace {
+    /// Every choice, in the order the regenerate confirmation offers them.
+    pub const ALL: [SecretGrace; 3] = [SecretGrace::None, SecretGrace::OneHour, SecretGrace::OneDay];
+
+    /// The form value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SecretGrace::None => "None",
+            SecretGrace::OneHour => "OneHour",
+            SecretGrace::OneDay => "OneDay",
+        }
+    }
+
+    /// The UI label.
+    pub fn label(self) -> &'static str {
+        match self {
+            SecretGrace::None => "None",
+            SecretGrace::OneHour => "1 hour",
+            SecretGrace::OneDay => "24 hours",
+        }
+    }
+
+    /// Parses the form value; unknown values are refused.
+    pub fn parse(s: &str) -> Option<SecretGrace> {
+        SecretGrace::ALL.into_iter().find(|g| g.as_str() == s)
+    }
+
     /// The grace period in seconds, if any.
     pub fn seconds(self) -> Option<i64> {
         match self {
@@ -194,4 +270,33 @@ impl SecretGrace {
 pub enum MoveDirection {
     Up,
     Down,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn recover_since_reads_datetime_local_values_as_utc_and_refuses_the_future() {
+        let now = Utc.with_ymd_and_hms(2026, 12, 1, 12, 0, 0).unwrap();
+        let want = Utc.with_ymd_and_hms(2026, 12, 1, 9, 30, 0).unwrap();
+        assert_eq!(parse_recover_since("2026-12-01T09:30", now), Ok(want));
+        assert_eq!(parse_recover_since(" 2026-12-01 09:30 ", now), Ok(want));
+        assert_eq!(parse_recover_since("2026-12-01T10:30+01:00", now), Ok(want));
+        assert_eq!(parse_recover_since("2026-12-01T12:00", now), Ok(now));
+        assert!(parse_recover_since("", now).unwrap_err().contains("Enter the date and time"));
+        assert!(parse_recover_since("yesterday", now).unwrap_err().contains("such as"));
+        assert!(parse_recover_since("2026-12-01T12:01", now).unwrap_err().contains("has passed"));
+    }
+
+    #[test]
+    fn grace_choices_round_trip_and_default_to_none() {
+        for g in SecretGrace::ALL {
+            assert_eq!(SecretGrace::parse(g.as_str()), Some(g));
+        }
+        assert_eq!(SecretGrace::default(), SecretGrace::None);
+        assert_eq!(SecretGrace::parse("forever"), None);
+        assert_eq!(SecretGrace::OneHour.seconds(), Some(3600));
+    }
 }

@@ -14,13 +14,15 @@ pub mod webhook_list;
 pub use audit::AuditEntry;
 pub use catalog::{validate_display_name, validate_key, CatalogItem, CatalogKind, CatalogUsage, WebhookRef};
 pub use delivery::{
-    ApiKeyRow, AttemptRow, DeliveryDetail, DeliveryPage, DeliveryRow, DeliveryStatus, HourlyDeliveries, LastDelivery,
-    MoveDirection, NewApiKey, SecretGrace, DELIVERY_COUNT_CAP, DELIVERY_PAGE_SIZE, SYNC_NOT_RESENT,
+    parse_recover_since, ApiKeyRow, AttemptRow, DeliveryChart, DeliveryDetail, DeliveryPage, DeliveryRow,
+    DeliveryStatus, HourlyDeliveries, LastDelivery, MoveDirection, NewApiKey, SecretGrace, DELIVERY_COUNT_CAP,
+    DELIVERY_PAGE_SIZE, RECOVER_SINCE, SHOWN_PAYLOAD_BYTES, SYNC_NOT_RESENT,
 };
 pub use field_errors::FieldErrors;
 pub use role::{validate_password, validate_username, CurrentUser, Role, UserRow, MIN_PASSWORD_CHARS};
 pub use webhook::{
     field, is_plain_http, parse_target_url, validate_event_name, AuthMethod, EventType, SavedWebhook, WebhookDetail,
-    WebhookDraft, WebhookForm, MAX_FILTER_ITEMS, MAX_NAME_CHARS, MAX_TOKEN_CHARS, MAX_URL_CHARS, MIN_TOKEN_CHARS,
+    WebhookDraft, WebhookFailing, WebhookForm, MAX_FILTER_ITEMS, MAX_NAME_CHARS, MAX_TOKEN_CHARS, MAX_URL_CHARS,
+    MIN_TOKEN_CHARS,
 };
 pub use webhook_list::{WebhookPage, WebhookQuery, WebhookSort, WebhookSummary, PAGE_SIZE};

@@ -388,6 +388,23 @@ pub struct WebhookDetail {
     pub created_by: String,
     pub updated_at: String,
     pub updated_by: String,
+    /// Why the delivery engine deactivated it (`Disabled after failures`), until re-activated.
+    pub disabled_reason: Option<String>,
+    /// While it is active and every attempt has failed: since when, and when it will be
+    /// deactivated unless one succeeds.
+    pub failing: Option<WebhookFailing>,
+    /// While a regenerated secret's grace period runs: when the previous secret stops signing
+    /// (`YYYY-MM-DD HH:MM UTC`).
+    pub previous_secret_until: Option<String>,
+}
+
+/// A webhook whose deliveries keep failing (the warning banner of its page).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookFailing {
+    /// Start of the run of failed attempts, `YYYY-MM-DD HH:MM UTC`.
+    pub since: String,
+    /// When the delivery engine deactivates it unless an attempt succeeds first.
+    pub deactivates_at: String,
 }
 
 impl WebhookDetail {

@@ -11,6 +11,8 @@ pub struct WebhookSummary {
     pub url_host: String,
     pub auth_method: AuthMethod,
     pub active: bool,
+    /// Why the delivery engine deactivated it (`Disabled after failures`), until re-activated.
+    pub disabled_reason: Option<String>,
     /// Status of the latest delivery, once deliveries exist.
     pub last_delivery: Option<String>,
 }

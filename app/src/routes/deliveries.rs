@@ -1,18 +1,28 @@
 use super::use_id_param;
-use crate::api::deliveries::{get_delivery, list_deliveries, Redeliver};
+use crate::api::deliveries::{get_delivery, list_deliveries, RecoverDeliveries, Redeliver};
 use crate::api::webhooks::get_webhook;
+use crate::components::fields::{aria_invalid, described_by, FieldError};
 use crate::components::form_feedback::{Feedback, PageField};
 use crate::components::guard::Guarded;
 use crate::components::page_data::Loaded;
 use crate::components::pager::Pager;
 use crate::error::AppError;
-use crate::model::{DeliveryDetail, DeliveryPage, DeliveryRow, DeliveryStatus, Role, SYNC_NOT_RESENT};
+use crate::model::{DeliveryDetail, DeliveryPage, DeliveryRow, DeliveryStatus, Role, RECOVER_SINCE, SYNC_NOT_RESENT};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-/// Payloads and response bodies longer than this are shown cut, with a note.
+/// Response bodies longer than this are shown cut (the server keeps 4 KiB of each anyway).
 const SHOWN_CHARS: usize = 64 * 1024;
+
+/// "1.5 MiB" / "80 KiB" / "512 bytes".
+fn size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1024 * 1024 => format!("{:.1} MiB", b as f64 / (1024.0 * 1024.0)),
+        b if b >= 1024 => format!("{} KiB", b / 1024),
+        b => format!("{b} bytes"),
+    }
+}
 
 fn shown(text: &str) -> (String, bool) {
     match text.char_indices().nth(SHOWN_CHARS) {
@@ -46,9 +56,11 @@ pub fn WebhookDeliveriesPage() -> impl IntoView {
     let page = Memo::new(move |_| {
         query.with(|q| q.get("page").and_then(|p| p.parse::<u64>().ok()).map(|p| p.saturating_sub(1)).unwrap_or(0))
     });
+    let recover = ServerAction::<RecoverDeliveries>::new();
+    let recovered = Memo::new(move |_| query.with(|q| q.get("recovered").and_then(|n| n.parse::<u64>().ok())));
     let data = Resource::new(
-        move || (id.get(), filter.get(), page.get()),
-        |(id, status, page)| async move {
+        move || (id.get(), filter.get(), page.get(), recover.version().get()),
+        |(id, status, page, _)| async move {
             let id = id.ok_or_else(|| AppError::NotFound("Webhook".into()))?;
             Ok::<_, AppError>((get_webhook(id).await?.name, list_deliveries(id, status, page).await?))
         },
@@ -57,7 +69,7 @@ pub fn WebhookDeliveriesPage() -> impl IntoView {
         <Title text="Deliveries"/>
         <Guarded roles=Role::WEBHOOK_ADMINS>
             <Loaded resource=data page=move |(name, deliveries)| view! {
-                <DeliveriesView webhook_id=id.get_untracked().unwrap_or_default() name deliveries status=filter.get_untracked()/>
+                <DeliveriesView webhook_id=id.get_untracked().unwrap_or_default() name deliveries status=filter.get_untracked() recover recovered/>
             }/>
         </Guarded>
     }
@@ -69,6 +81,8 @@ fn DeliveriesView(
     name: String,
     deliveries: DeliveryPage,
     status: Option<DeliveryStatus>,
+    recover: ServerAction<RecoverDeliveries>,
+    recovered: Memo<Option<u64>>,
 ) -> impl IntoView {
     let href = move |page: u64| {
         let status = status.map(|s| format!("status={}&", s.as_str())).unwrap_or_default();
@@ -96,6 +110,7 @@ fn DeliveriesView(
                 </div>
                 <button type="submit">"Apply"</button>
             </form>
+            <RecoverForm webhook_id recover recovered/>
             {if deliveries.rows.is_empty() {
                 view! { <p class="empty">{if status.is_some() { "No delivery has this status." } else { "No deliveries yet. Send test event on the webhook's page sends one." }}</p> }.into_any()
             } else {
@@ -135,6 +150,54 @@ fn kind(d: &DeliveryRow) -> &'static str {
     }
 }
 
+/// "N failed deliveries queued again".
+fn recovered_message(n: u64) -> String {
+    match n {
+        0 => "No failed delivery since then: nothing was queued again.".into(),
+        1 => "1 failed delivery queued again.".into(),
+        n => format!("{n} failed deliveries queued again."),
+    }
+}
+
+/// Recover: every Failed delivery created at or after "Failed since" is sent again. Its
+/// server function redirects to `?recovered=N`, with and without JavaScript.
+#[component]
+fn RecoverForm(
+    webhook_id: i32,
+    recover: ServerAction<RecoverDeliveries>,
+    recovered: Memo<Option<u64>>,
+) -> impl IntoView {
+    let feedback = Feedback::new("recover_deliveries", recover.value());
+    let message = feedback.field(RECOVER_SINCE);
+    let other = Signal::derive(move || match feedback.field("delivery").get() {
+        Some(m) => Some(m),
+        None => feedback.message().get(),
+    });
+    let field_id: &'static str = "recover-since";
+    view! {
+        <section class="recover" aria-labelledby="recover-heading">
+        <h2 id="recover-heading">"Recover failed deliveries"</h2>
+        <ActionForm action=recover attr:class="filters">
+            <PageField/>
+            <input type="hidden" name="webhook_id" value=webhook_id.to_string()/>
+            <div class="filter">
+                <label for=field_id>"Failed since"</label>
+                <input id=field_id name=RECOVER_SINCE type="datetime-local" required
+                    value=feedback.typed(RECOVER_SINCE)
+                    aria-invalid=aria_invalid(message) aria-describedby=described_by(field_id, message, Some("recover-hint"))/>
+                <FieldError field=field_id message/>
+            </div>
+            <button type="submit" disabled=move || recover.pending().get()>"Recover"</button>
+        </ActionForm>
+        <p class="hint" id="recover-hint">"In UTC, like every time here. Every failed delivery created since then is sent again."</p>
+        <p class="form-error" role="alert" hidden=move || other.get().is_none()>{move || other.get()}</p>
+        <p class="notice" role="status" data-testid="recovered" hidden=move || recovered.get().is_none()>
+            {move || recovered.get().map(recovered_message)}
+        </p>
+        </section>
+    }
+}
+
 /// `/deliveries/:id`: the payload as sent and every attempt with its response; Redeliver.
 #[component]
 pub fn DeliveryPage() -> impl IntoView {
@@ -156,7 +219,8 @@ pub fn DeliveryPage() -> impl IntoView {
 fn DeliveryView(d: DeliveryDetail, redeliver: ServerAction<Redeliver>) -> impl IntoView {
     let refused = Feedback::new("redeliver", redeliver.value()).summary();
     let row = d.delivery;
-    let (payload, cut) = shown(&d.payload);
+    let (payload, cut, documents) = (d.payload, d.payload_cut, d.documents_shortened);
+    let payload_size = size(d.payload_bytes);
     let webhook = format!("/webhooks/{}", row.webhook_id);
     view! {
         <section class="page">
@@ -194,7 +258,12 @@ fn DeliveryView(d: DeliveryDetail, redeliver: ServerAction<Redeliver>) -> impl I
             </dl>
             <h2>"Payload"</h2>
             <pre class="payload" tabindex="0" aria-label="Payload">{payload}</pre>
-            {cut.then(|| view! { <p class="hint">"Only the first 64 KiB are shown."</p> })}
+            {cut.then(|| view! { <p class="hint" data-testid="payload-cut">{format!("Only the first 64 KiB of {payload_size} are shown.")}</p> })}
+            {(documents > 0).then(|| view! {
+                <p class="hint" data-testid="documents-shortened">
+                    {format!("{documents} base64 document{} shortened to {} characters.", if documents == 1 { " is" } else { "s are" }, 64)}
+                </p>
+            })}
             <h2>"Attempts"</h2>
             {if d.attempts.is_empty() {
                 view! { <p class="empty">"Not attempted yet."</p> }.into_any()

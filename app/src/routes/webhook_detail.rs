@@ -1,14 +1,15 @@
 use super::use_id_param;
-use crate::api::deliveries::SendTestEvent;
+use crate::api::deliveries::{get_delivery_chart, SendTestEvent};
 use crate::api::webhooks::{get_webhook, SetWebhookActive};
 use crate::components::delete_confirm::DeleteConfirm;
+use crate::components::delivery_chart::DeliveryChartView;
 use crate::components::fields::hydrated;
 use crate::components::form_feedback::{Feedback, PageField};
 use crate::components::guard::Guarded;
 use crate::components::page_data::Loaded;
 use crate::components::secret_dialog::SecretDialog;
 use crate::error::AppError;
-use crate::model::{AuthMethod, CatalogItem, Role, WebhookDetail};
+use crate::model::{AuthMethod, CatalogItem, DeliveryChart, Role, WebhookDetail};
 use crate::submission::{use_submission, Submission};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -25,7 +26,10 @@ fn WebhookDetailView() -> impl IntoView {
     let toggle = ServerAction::<SetWebhookActive>::new();
     let data = Resource::new(
         move || (id.get(), toggle.version().get()),
-        |(id, _)| async move { get_webhook(id.ok_or_else(|| AppError::NotFound("Webhook".into()))?).await },
+        |(id, _)| async move {
+            let id = id.ok_or_else(|| AppError::NotFound("Webhook".into()))?;
+            Ok::<_, AppError>((get_webhook(id).await?, get_delivery_chart(id).await?))
+        },
     );
     let submitted = use_submission();
     let unacknowledged = matches!(submitted, Some(Submission::SecretNotAcknowledged));
@@ -34,7 +38,7 @@ fn WebhookDetailView() -> impl IntoView {
         _ => None,
     };
     view! {
-        <Loaded resource=data page=move |w| {
+        <Loaded resource=data page=move |(w, chart)| {
             let id = w.id;
             view! {
                 {unacknowledged.then(|| view! {
@@ -44,7 +48,7 @@ fn WebhookDetailView() -> impl IntoView {
                         <a href=format!("/webhooks/{id}/edit")>"edit page"</a> "."
                     </p>
                 })}
-                <WebhookSettings w toggle/>
+                <WebhookSettings w chart toggle/>
                 {issued.clone().map(|(webhook_id, secret)| view! { <SecretDialog webhook_id secret/> })}
             }
         }/>
@@ -60,21 +64,40 @@ fn names(items: &[CatalogItem], none: &'static str) -> String {
 }
 
 #[component]
-fn WebhookSettings(w: WebhookDetail, toggle: ServerAction<SetWebhookActive>) -> impl IntoView {
+fn WebhookSettings(w: WebhookDetail, chart: DeliveryChart, toggle: ServerAction<SetWebhookActive>) -> impl IntoView {
     let ready = hydrated();
     let confirm_delete = RwSignal::new(false);
     let send_test = ServerAction::<SendTestEvent>::new();
     let test_refused = Feedback::new("send_test_event", send_test.value()).summary();
     let id = w.id;
     let status = if w.active { "Active" } else { "Inactive" };
+    let disabled = w.disabled_reason.clone().filter(|_| !w.active);
     view! {
         <Title text=w.name.clone()/>
         <section class="page">
             <p class="crumbs"><a href="/webhooks">"Webhooks"</a> " › " {w.name.clone()}</p>
             <div class="page-head">
                 <h1>{w.name.clone()}</h1>
-                <span class=if w.active { "badge on" } else { "badge off" } data-testid="active-state">{status}</span>
+                <span class="badges">
+                    <span class=if w.active { "badge on" } else { "badge off" } data-testid="active-state">{status}</span>
+                    {disabled.clone().map(|reason| view! { <span class="badge fail" data-testid="disabled-reason">{reason}</span> })}
+                </span>
             </div>
+            {w.failing.clone().map(|f| view! {
+                <p class="banner warning" role="status" data-testid="failing-banner">
+                    {format!(
+                        "Deliveries to this webhook have failed since {}; it will be deactivated on {} unless one succeeds.",
+                        f.since, f.deactivates_at
+                    )}
+                </p>
+            })}
+            {disabled.map(|_| view! {
+                <p class="banner danger" role="status">
+                    "The delivery engine deactivated this webhook because every delivery failed for too long. "
+                    "Fix the receiver, then Activate it: new events are delivered again; failed ones can be sent again with Recover on the "
+                    <a href=format!("/webhooks/{id}/deliveries")>"deliveries page"</a> "."
+                </p>
+            })}
             <div class="toolbar">
                 <a class="button" href=format!("/webhooks/{id}/edit")>"Edit"</a>
                 <ActionForm action=toggle>
@@ -96,18 +119,23 @@ fn WebhookSettings(w: WebhookDetail, toggle: ServerAction<SetWebhookActive>) -> 
             <dl class="settings">
                 <dt>"URL"</dt><dd><code>{w.url.clone()}</code></dd>
                 <dt>"Authentication Method"</dt><dd>{w.auth_method.label()}</dd>
+                {w.previous_secret_until.clone().map(|until| view! {
+                    <dt>"Previous HMAC secret"</dt>
+                    <dd data-testid="previous-secret">{format!("The previous secret keeps working for Standard Webhooks signatures until {until}.")}</dd>
+                })}
                 {(w.auth_method == AuthMethod::AccessToken).then(|| view! {
                     <dt>"Access token"</dt><dd><code>{w.access_token_hint.clone().unwrap_or_else(|| "none stored".into())}</code></dd>
                 })}
                 <dt>"Event type"</dt><dd>{w.event_type.as_str()}</dd>
                 {w.event_name.clone().map(|n| view! { <dt>"Interview Event Name"</dt><dd><code>{n}</code></dd> })}
-                <dt>"Webhook active"</dt><dd>{status}</dd>
+                <dt>"Webhook active"</dt><dd>{status}{w.disabled_reason.clone().filter(|_| !w.active).map(|r| format!(" · {r}"))}</dd>
                 <dt>"Accepts untrusted SSL certificates"</dt><dd>{if w.accept_untrusted_ssl { "Accept untrusted SSL" } else { "Block untrusted SSL" }}</dd>
                 {w.event_type.uses_work_groups().then(|| view! { <dt>"Work Groups"</dt><dd>{names(&w.work_groups, "All work groups")}</dd> })}
                 {w.event_type.uses_templates().then(|| view! { <dt>"Templates"</dt><dd>{names(&w.templates, "All templates")}</dd> })}
                 <dt>"Created"</dt><dd>{format!("{} by {}", w.created_at, w.created_by)}</dd>
                 <dt>"Last changed"</dt><dd>{format!("{} by {}", w.updated_at, w.updated_by)}</dd>
             </dl>
+            <DeliveryChartView webhook_id=id chart/>
             <Show when=move || confirm_delete.get()>
                 <DeleteConfirm id=id name=w.name.clone() on_cancel=Callback::new(move |_| confirm_delete.set(false))/>
             </Show>

@@ -139,7 +139,10 @@ fn WebhookTable(page: WebhookPage, query: WebhookQuery) -> impl IntoView {
                         <td>{w.event_type.as_str()}</td>
                         <td>{w.url_host}</td>
                         <td>{match w.auth_method { AuthMethod::Hmac => "HMAC", AuthMethod::AccessToken => "Access token" }}</td>
-                        <td><span class=if w.active { "badge on" } else { "badge off" }>{if w.active { "Active" } else { "Inactive" }}</span></td>
+                        <td>
+                            <span class=if w.active { "badge on" } else { "badge off" }>{if w.active { "Active" } else { "Inactive" }}</span>
+                            {w.disabled_reason.filter(|_| !w.active).map(|r| view! { " " <span class="badge fail">{r}</span> })}
+                        </td>
                         <td>{w.last_delivery.unwrap_or_else(|| "No deliveries yet".into())}</td>
                     </tr>
                 }).collect_view()}

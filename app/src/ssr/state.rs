@@ -23,6 +23,9 @@ pub struct AppState {
     pub public_origin: Option<String>,
     /// This server's Prometheus metrics (`/metrics`).
     pub metrics: Arc<super::metrics::Metrics>,
+    /// `HOOKWELL_AUTO_DISABLE_AFTER`: how long a webhook may fail before the delivery engine
+    /// deactivates it (shown on its page while it fails).
+    pub auto_disable_after: chrono::Duration,
 }
 
 impl FromRef<AppState> for LeptosOptions {

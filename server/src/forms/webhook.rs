@@ -3,7 +3,7 @@
 use super::{admin, read_form, see_other};
 use crate::page::render;
 use app::error::AppError;
-use app::model::{field, CurrentUser, SavedWebhook, WebhookForm};
+use app::model::{field, CurrentUser, SavedWebhook, SecretGrace, WebhookForm};
 use app::ssr::{webhooks, AppState};
 use app::submission::Submission;
 use axum::{
@@ -103,6 +103,9 @@ pub struct ConfirmForm {
     /// The webhook version the regenerate confirmation was shown for.
     #[serde(default)]
     version: Option<String>,
+    /// How long the previous secret keeps signing (`SecretGrace` form value); none when absent.
+    #[serde(default)]
+    grace: Option<String>,
 }
 
 /// `POST /webhooks/:id/regenerate-secret`: asks first; with `confirm=yes` issues a new secret.
@@ -122,7 +125,19 @@ pub async fn regenerate_secret(State(state): State<AppState>, Path(id): Path<i32
             Submission::RegenerateRefused("The confirmation is missing its version; open the edit page again.".into());
         return render(&state, parts, &page, Some(refusal), StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    match webhooks::regenerate_secret(&state.db, &state.cipher, &actor, id, version).await {
+    let grace = match form.grace.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
+        None => SecretGrace::None,
+        Some(g) => match SecretGrace::parse(g) {
+            Some(g) => g,
+            None => {
+                let refusal = Submission::RegenerateRefused(
+                    "Choose a grace period for the previous secret: None, 1 hour or 24 hours.".into(),
+                );
+                return render(&state, parts, &page, Some(refusal), StatusCode::UNPROCESSABLE_ENTITY).await;
+            }
+        },
+    };
+    match webhooks::regenerate_secret_with_grace(&state.db, &state.cipher, &actor, id, version, grace).await {
         Ok(secret) => {
             render(&state, parts, &page, Some(Submission::SecretIssued { webhook_id: id, secret }), StatusCode::OK)
                 .await

@@ -277,7 +277,7 @@ async fn a_webhook_failing_longer_than_the_limit_is_deactivated_and_audited() {
     let (id, _) = webhook(&s, &unique("dead"), &r.url, "NewWorkItemVersionComplete", |_| {}).await;
     send_event(&s, &key).await;
     eventually(10, "disabled", || async {
-        let w = app::ssr::webhooks::detail(&s.state.db, id).await.unwrap();
+        let w = app::ssr::webhooks::detail(&s.state.db, id, chrono::Duration::days(5)).await.unwrap();
         !w.active
     })
     .await;

@@ -13,4 +13,5 @@ mod pages;
 mod procs;
 mod receivers;
 mod support;
+mod webhook_health;
 mod webhooks;

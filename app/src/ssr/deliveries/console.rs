@@ -4,8 +4,8 @@
 use super::{rfc3339, row};
 use crate::error::{AppError, AppResult};
 use crate::model::{
-    AttemptRow, CurrentUser, DeliveryDetail, DeliveryPage, DeliveryStatus, EventType, HourlyDeliveries, LastDelivery,
-    DELIVERY_COUNT_CAP, DELIVERY_PAGE_SIZE, SYNC_NOT_RESENT,
+    AttemptRow, CurrentUser, DeliveryChart, DeliveryDetail, DeliveryPage, DeliveryStatus, EventType, HourlyDeliveries,
+    LastDelivery, DELIVERY_COUNT_CAP, DELIVERY_PAGE_SIZE, SHOWN_PAYLOAD_BYTES, SYNC_NOT_RESENT,
 };
 use crate::ssr::audit;
 use crate::ssr::entities::{delivery, delivery_attempt, event, webhook};
@@ -82,19 +82,15 @@ pub async fn detail(db: &DatabaseConnection, id: i32) -> AppResult<DeliveryDetai
         .order_by_asc(delivery_attempt::Column::Id)
         .all(db)
         .await?;
-    let payload = e
-        .as_ref()
-        .map(|e| {
-            serde_json::from_str::<Value>(&e.payload)
-                .ok()
-                .and_then(|v| serde_json::to_string_pretty(&v).ok())
-                .unwrap_or_else(|| e.payload.clone())
-        })
-        .unwrap_or_default();
+    let stored = e.as_ref().map(|e| e.payload.as_str()).unwrap_or_default();
+    let (payload, payload_cut, documents_shortened) = shown_payload(stored);
     Ok(DeliveryDetail {
         delivery: row(d, e.as_ref()),
         webhook_name: hook.name,
         payload,
+        payload_bytes: stored.len() as u64,
+        payload_cut,
+        documents_shortened,
         attempts: attempts
             .into_iter()
             .map(|a| AttemptRow {
@@ -107,6 +103,50 @@ pub async fn detail(db: &DatabaseConnection, id: i32) -> AppResult<DeliveryDetai
             })
             .collect(),
     })
+}
+
+/// Base64 documents longer than this are shown shortened to their first characters.
+const SHOWN_BASE64_CHARS: usize = 64;
+
+/// Shortens every long `contentBase64` string in `v`; returns how many it shortened.
+fn shorten_documents(v: &mut Value) -> u32 {
+    match v {
+        Value::Object(map) => map
+            .iter_mut()
+            .map(|(k, v)| match v {
+                Value::String(s) if k.eq_ignore_ascii_case("contentBase64") && s.len() > SHOWN_BASE64_CHARS => {
+                    let cut: String = s.chars().take(SHOWN_BASE64_CHARS).collect();
+                    *s = format!("{cut}… ({} characters of base64 not shown)", s.len() - cut.len());
+                    1
+                }
+                other => shorten_documents(other),
+            })
+            .sum(),
+        Value::Array(items) => items.iter_mut().map(shorten_documents).sum(),
+        _ => 0,
+    }
+}
+
+/// The payload as the delivery page shows it: pretty-printed JSON with long base64 documents
+/// shortened, cut to [`SHOWN_PAYLOAD_BYTES`] (on a character boundary). Returns the text,
+/// whether it was cut, and how many documents were shortened.
+fn shown_payload(stored: &str) -> (String, bool, u32) {
+    let (mut text, shortened) = match serde_json::from_str::<Value>(stored) {
+        Ok(mut v) => {
+            let n = shorten_documents(&mut v);
+            (serde_json::to_string_pretty(&v).unwrap_or_else(|_| stored.to_string()), n)
+        }
+        Err(_) => (stored.to_string(), 0),
+    };
+    let cut = text.len() > SHOWN_PAYLOAD_BYTES;
+    if cut {
+        let mut end = SHOWN_PAYLOAD_BYTES;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+    }
+    (text, cut, shortened)
 }
 
 /// Re-queues one delivery (same `webhook-id`, a new series of attempts). Refused while it is
@@ -275,6 +315,23 @@ pub async fn last_results(db: &DatabaseConnection, webhook_ids: &[i32]) -> AppRe
 /// The last 24 hours of a webhook's attempts, per hour (oldest first): succeeded (2xx) and
 /// failed attempts and the median attempt duration.
 pub async fn hourly(db: &DatabaseConnection, webhook_id: i32, now: DateTimeUtc) -> AppResult<Vec<HourlyDeliveries>> {
+    Ok(chart(db, webhook_id, now).await?.hours)
+}
+
+fn median(durations: &mut [i32]) -> Option<u32> {
+    durations.sort_unstable();
+    let n = durations.len();
+    let m = match n {
+        0 => return None,
+        n if n % 2 == 1 => durations[n / 2],
+        n => (durations[n / 2 - 1] + durations[n / 2]) / 2,
+    };
+    u32::try_from(m).ok()
+}
+
+/// The chart of a webhook's page: [`hourly`] plus the totals of the 24 hours and the median
+/// duration of all their attempts.
+pub async fn chart(db: &DatabaseConnection, webhook_id: i32, now: DateTimeUtc) -> AppResult<DeliveryChart> {
     let current_hour = now.duration_trunc(TimeDelta::hours(1)).unwrap_or(now);
     let start = current_hour - TimeDelta::hours(23);
     let rows: Vec<(DateTimeUtc, Option<i32>, i32)> = delivery_attempt::Entity::find()
@@ -289,6 +346,7 @@ pub async fn hourly(db: &DatabaseConnection, webhook_id: i32, now: DateTimeUtc) 
         .all(db)
         .await?;
     let mut buckets: Vec<(u32, u32, Vec<i32>)> = vec![(0, 0, vec![]); 24];
+    let mut all = Vec::with_capacity(rows.len());
     for (at, status, duration) in rows {
         let Ok(index) = usize::try_from((at - start).num_hours()) else { continue };
         let Some(bucket) = buckets.get_mut(index) else { continue };
@@ -298,23 +356,58 @@ pub async fn hourly(db: &DatabaseConnection, webhook_id: i32, now: DateTimeUtc) 
             bucket.1 += 1;
         }
         bucket.2.push(duration);
+        all.push(duration);
     }
-    Ok(buckets
+    let hours: Vec<HourlyDeliveries> = buckets
         .into_iter()
         .enumerate()
-        .map(|(i, (succeeded, failed, mut durations))| {
-            durations.sort_unstable();
-            let median = match durations.len() {
-                0 => None,
-                n if n % 2 == 1 => durations.get(n / 2).copied(),
-                n => Some((durations[n / 2 - 1] + durations[n / 2]) / 2),
-            };
-            HourlyDeliveries {
-                hour: rfc3339(start + TimeDelta::hours(i as i64)),
-                succeeded,
-                failed,
-                median_latency_ms: median.and_then(|m| u32::try_from(m).ok()),
-            }
+        .map(|(i, (succeeded, failed, mut durations))| HourlyDeliveries {
+            hour: rfc3339(start + TimeDelta::hours(i as i64)),
+            succeeded,
+            failed,
+            median_latency_ms: median(&mut durations),
         })
-        .collect())
+        .collect();
+    Ok(DeliveryChart {
+        succeeded: hours.iter().map(|h| h.succeeded).sum(),
+        failed: hours.iter().map(|h| h.failed).sum(),
+        median_latency_ms: median(&mut all),
+        hours,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_base64_documents_are_shortened_and_the_rest_is_kept() {
+        let long = "QUJD".repeat(1000);
+        let stored = json!({"template": "t", "documents": [
+            {"name": "a.pdf", "contentBase64": long},
+            {"name": "b.txt", "contentBase64": "c2hvcnQ="},
+        ]})
+        .to_string();
+        let (text, cut, shortened) = shown_payload(&stored);
+        assert_eq!((cut, shortened), (false, 1));
+        assert!(text.contains("3936 characters of base64 not shown") && text.contains("c2hvcnQ="), "{text}");
+        assert!(text.len() < 1000);
+    }
+
+    #[test]
+    fn a_payload_over_64_kib_is_cut_on_a_character_boundary() {
+        let stored = json!({"text": "é".repeat(SHOWN_PAYLOAD_BYTES)}).to_string();
+        let (text, cut, _) = shown_payload(&stored);
+        assert!(cut);
+        assert!(text.len() <= SHOWN_PAYLOAD_BYTES && text.len() > SHOWN_PAYLOAD_BYTES - 4);
+        let (text, cut, _) = shown_payload("not json <b>");
+        assert_eq!((text.as_str(), cut), ("not json <b>", false));
+    }
+
+    #[test]
+    fn the_median_of_an_even_count_is_the_mean_of_the_middle_two() {
+        assert_eq!(median(&mut []), None);
+        assert_eq!(median(&mut [30, 10, 20]), Some(20));
+        assert_eq!(median(&mut [40, 10, 20, 30]), Some(25));
+    }
 }

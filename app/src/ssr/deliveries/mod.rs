@@ -4,7 +4,7 @@ mod console;
 mod queue;
 pub mod retention;
 
-pub use console::{detail, hourly, last_results, list, recover, redeliver, sample_data, send_test};
+pub use console::{chart, detail, hourly, last_results, list, recover, redeliver, sample_data, send_test};
 pub use queue::{
     cancel_queued, claim_due, load_work, record_attempt, release_claims, skip, AttemptRecord, Next, Work,
     DISABLED_AFTER_FAILURES, NOT_SENT_INACTIVE,

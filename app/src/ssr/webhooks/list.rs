@@ -1,7 +1,9 @@
 //! Reading webhooks: the list page and the detail page.
 use super::{find, link_ids, timestamp};
 use crate::error::AppResult;
-use crate::model::{CatalogKind, WebhookDetail, WebhookPage, WebhookQuery, WebhookSort, WebhookSummary, PAGE_SIZE};
+use crate::model::{
+    CatalogKind, WebhookDetail, WebhookFailing, WebhookPage, WebhookQuery, WebhookSort, WebhookSummary, PAGE_SIZE,
+};
 use crate::ssr::{catalog, entities::webhook};
 use sea_orm::{
     prelude::*,
@@ -66,6 +68,7 @@ pub async fn list(db: &DatabaseConnection, q: &WebhookQuery) -> AppResult<Webhoo
                 event_type: m.event_type,
                 auth_method: m.auth_method,
                 active: m.active,
+                disabled_reason: m.disabled_reason.clone(),
                 last_delivery: last_of(m.id),
                 name: m.name,
             })
@@ -77,9 +80,23 @@ pub async fn list(db: &DatabaseConnection, q: &WebhookQuery) -> AppResult<Webhoo
     })
 }
 
-/// Everything the detail page shows (never a secret).
-pub async fn detail(db: &DatabaseConnection, id: i32) -> AppResult<WebhookDetail> {
+/// Everything the detail page shows (never a secret). `auto_disable_after` is the delivery
+/// engine's limit (`HOOKWELL_AUTO_DISABLE_AFTER`), for when a failing webhook is deactivated.
+pub async fn detail(
+    db: &DatabaseConnection,
+    id: i32,
+    auto_disable_after: chrono::Duration,
+) -> AppResult<WebhookDetail> {
     let m = find(db, id).await?;
+    let now = chrono::Utc::now();
+    let failing = m
+        .failing_since
+        .filter(|_| m.active)
+        .map(|since| WebhookFailing { since: timestamp(since), deactivates_at: timestamp(since + auto_disable_after) });
+    let previous_secret_until = match (m.previous_secret_expires_at, &m.previous_hmac_secret_enc) {
+        (Some(until), Some(_)) if until > now => Some(timestamp(until)),
+        _ => None,
+    };
     let (wg_ids, tpl_ids) = link_ids(db, id).await?;
     Ok(WebhookDetail {
         id: m.id,
@@ -97,6 +114,9 @@ pub async fn detail(db: &DatabaseConnection, id: i32) -> AppResult<WebhookDetail
         created_by: m.created_by,
         updated_at: timestamp(m.updated_at),
         updated_by: m.updated_by,
+        disabled_reason: m.disabled_reason,
+        failing,
+        previous_secret_until,
         name: m.name,
     })
 }
