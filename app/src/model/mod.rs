@@ -23,4 +23,4 @@ pub use webhook::{
     field, is_plain_http, parse_target_url, validate_event_name, AuthMethod, EventType, SavedWebhook, WebhookDetail,
     WebhookDraft, WebhookForm, MAX_FILTER_ITEMS, MAX_NAME_CHARS, MAX_TOKEN_CHARS, MAX_URL_CHARS, MIN_TOKEN_CHARS,
 };
-pub use webhook_list::{WebhookPage, WebhookQuery, WebhookSort, WebhookSummary, PAGE_SIZE};
+pub use webhook_list::{CallOrder, WebhookPage, WebhookQuery, WebhookSort, WebhookSummary, PAGE_SIZE};

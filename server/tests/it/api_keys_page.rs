@@ -1,5 +1,6 @@
-//! The `/api-keys` page (create, shown once, revoke), as a browser without JavaScript posts it
-//! and as the platform then sees it.
+//! The `/api-keys` page (create, shown once, revoke) and Move up / Move down on the webhook
+//! list, as a browser without JavaScript posts them and as the platform then sees them.
+use crate::receivers::{Receiver, Reply};
 use crate::support::*;
 use app::model::Role;
 use reqwest::{Client, StatusCode};
@@ -181,4 +182,66 @@ async fn only_the_two_admin_roles_reach_api_keys_and_signed_out_visitors_are_sen
         assert_eq!(st, StatusCode::OK, "{role:?}");
         assert!(html.contains("href=\"/api-keys\">API keys</a>") && html.contains("Create API key"));
     }
+}
+
+/// An interview-load call: the webhooks called, in order, and whose answer won.
+async fn interview_load(s: &TestServer, key: &str) -> (Vec<i64>, serde_json::Value) {
+    let body = json!({"workGroup": "w", "template": "t", "answers": {}});
+    let (st, body) = api_post(s, key, "/api/v1/interview-load", body).await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    let ids = body["outcomes"].as_array().unwrap().iter().map(|o| o["webhookId"].as_i64().unwrap()).collect();
+    (ids, body["answers"]["Who"].clone())
+}
+
+/// The `/webhooks` page sorted by call order, filtered to InterviewLoadEvent.
+const ORDERED: &str = "/webhooks?event=InterviewLoadEvent&sort=event";
+
+#[tokio::test]
+async fn a_no_js_move_up_changes_the_order_of_the_list_and_of_the_synchronous_calls() {
+    let s = start().await;
+    let key = api_key(&s).await;
+    let admin = s.as_role(Role::IntegrationAdmin).await;
+    let first = Receiver::start(Reply::json(json!({"answers": {"Who": "first"}}))).await;
+    let second = Receiver::start(Reply::json(json!({"answers": {"Who": "second"}}))).await;
+    let (a_name, b_name) = (unique("orders-a"), unique("orders-b"));
+    let (a, _) = webhook(&s, &a_name, &first.url, "InterviewLoadEvent", |_| {}).await;
+    let (b, _) = webhook(&s, &b_name, &second.url, "InterviewLoadEvent", |_| {}).await;
+    assert_eq!(interview_load(&s, &key).await, (vec![a as i64, b as i64], json!("second")), "a new one goes last");
+
+    let (st, html) = page(&s, &admin, ORDERED).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(html.find(&a_name).unwrap() < html.find(&b_name).unwrap());
+    assert!(html.contains("1 of 2 InterviewLoadEvent") && html.contains("2 of 2 InterviewLoadEvent"));
+    assert!(html.contains(&format!("Move “{a_name}” down")) && html.contains(&format!("Move “{b_name}” up")));
+    assert!(
+        !html.contains(&format!("Move “{a_name}” up")) && !html.contains(&format!("Move “{b_name}” down")),
+        "none at the ends"
+    );
+
+    let res =
+        post_no_js(&s, &admin, "move_webhook", &[("_page", ORDERED), ("id", &b.to_string()), ("direction", "Up")])
+            .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], ORDERED);
+    let (_, html) = page(&s, &admin, ORDERED).await;
+    assert!(html.find(&b_name).unwrap() < html.find(&a_name).unwrap(), "the list shows the new order");
+    assert!(html.contains(&format!("Move “{b_name}” down")) && !html.contains(&format!("Move “{b_name}” up")));
+    assert_eq!(
+        interview_load(&s, &key).await,
+        (vec![b as i64, a as i64], json!("first")),
+        "the calls use the new order"
+    );
+    let (_, audit) = page(&s, &admin, "/audit").await;
+    assert!(audit.contains("webhook.move") && audit.contains(&format!("moved up, past “{a_name}”")));
+
+    // Moving the first one up changes nothing; other roles may not move.
+    let res =
+        post_no_js(&s, &admin, "move_webhook", &[("_page", ORDERED), ("id", &b.to_string()), ("direction", "Up")])
+            .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(interview_load(&s, &key).await.0, vec![b as i64, a as i64]);
+    let author = s.as_role(Role::Author).await;
+    let (st, _) = s.rpc_form(&author, "move_webhook", &[("id", &a.to_string()), ("direction", "Up")]).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    assert_eq!(interview_load(&s, &key).await.0, vec![b as i64, a as i64]);
 }
