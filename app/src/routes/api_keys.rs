@@ -74,7 +74,7 @@ fn ApiKeys() -> impl IntoView {
     view! {
         <section class="page">
             <h1>"API keys"</h1>
-            <p class="muted">"The platform authenticates its calls to the Hookwell API (" <code>"/api/v1"</code> ") with an API key, sent as " <code>"Authorization: Bearer …"</code> ". A key is shown once, when it is created; Hookwell keeps only its hash."</p>
+            <p class="muted">"The platform authenticates its calls to the Hookwell API (" <code>"/api/v1"</code> ") with an API key, sent as " <code>"Authorization: Bearer <key>"</code> ". A key is shown once, when it is created; Hookwell keeps only its hash."</p>
             {unacknowledged.then(|| view! {
                 <p class="form-error" role="alert">
                     "You continued without confirming that you copied the API key, and it cannot be shown again. "
@@ -91,6 +91,7 @@ fn ApiKeys() -> impl IntoView {
             </form>
             <p class="form-error" role="alert" hidden=move || created_message.get().is_none()>{move || created_message.get()}</p>
             <p class="form-error" role="alert" hidden=move || revoked.get().is_none()>{move || revoked.get()}</p>
+            <h2>"Keys"</h2>
             <Loaded resource=keys page=move |list| view! { <KeyTable list revoke/> }/>
             {move || issued.get().map(|key| view! { <ApiKeyDialog key on_continue=done/> })}
         </section>
@@ -128,10 +129,10 @@ fn KeyTable(list: Vec<ApiKeyRow>, revoke: ServerAction<RevokeApiKey>) -> impl In
                                 None => "Never".into_any(),
                             }}</td>
                             <td>{match &k.revoked_at {
-                                Some(t) => view! { <span class="badge off">{format!("Revoked at {}", when(t))}</span> }.into_any(),
+                                Some(t) => view! { <span class="badge off">"Revoked"</span> " at " <time datetime=t.clone()>{when(t)}</time> }.into_any(),
                                 None => view! { <span class="badge on">"Active"</span> }.into_any(),
                             }}</td>
-                            <td class="row-actions">
+                            <td>
                                 {k.revoked_at.is_none().then(|| view! {
                                     <a class="button danger" href=format!("{PAGE}/{}/revoke", k.id) aria-label=label
                                         on:click=move |ev| if ready.get_untracked() { ev.prevent_default(); revoking.set(Some(row.clone())); }>"Revoke"</a>
