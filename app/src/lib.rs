@@ -80,6 +80,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("work-groups/:id/delete") view=routes::catalog::DeleteWorkGroupPage ssr=SsrMode::Async/>
                     <Route path=path!("templates") view=routes::catalog::TemplatesPage ssr=SsrMode::Async/>
                     <Route path=path!("templates/:id/delete") view=routes::catalog::DeleteTemplatePage ssr=SsrMode::Async/>
+                    <Route path=path!("api-keys") view=routes::api_keys::ApiKeysPage ssr=SsrMode::Async/>
+                    <Route path=path!("api-keys/:id/revoke") view=routes::api_keys::RevokeApiKeyPage ssr=SsrMode::Async/>
                     <Route path=path!("users") view=routes::users::UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("audit") view=routes::audit::AuditPage ssr=SsrMode::Async/>
                 </ParentRoute>

@@ -18,6 +18,10 @@ pub enum Submission {
     RegenerateRefused(String),
     /// Continue was pressed without ticking "I have copied the secret".
     SecretNotAcknowledged,
+    /// An API key just created, shown exactly once.
+    ApiKeyIssued { id: i32, key: String },
+    /// Continue was pressed without ticking "I have copied the key".
+    ApiKeyNotAcknowledged,
     /// A refused sign-in.
     LoginRefused { username: String, message: String },
     /// Any other console form (a server-function form posted without JavaScript) refused:
@@ -64,13 +68,14 @@ pub fn use_refused(form: &str) -> Option<Refused> {
 }
 
 impl Submission {
-    /// What may travel in the page's hydration state: a just-issued secret is already in its
-    /// dialog's HTML, which hydration keeps, so the state carries it blanked.
+    /// What may travel in the page's hydration state: a just-issued secret or API key is already
+    /// in its dialog's HTML, which hydration keeps, so the state carries it blanked.
     fn without_secrets(self) -> Submission {
         match self {
             Submission::SecretIssued { webhook_id, .. } => {
                 Submission::SecretIssued { webhook_id, secret: String::new() }
             }
+            Submission::ApiKeyIssued { id, .. } => Submission::ApiKeyIssued { id, key: String::new() },
             other => other,
         }
     }

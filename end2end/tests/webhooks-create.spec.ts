@@ -159,7 +159,8 @@ test.describe('creating each event type', () => {
     // The list row.
     const row = await listRow(page, name);
     await expect(row).toHaveCount(1);
-    await expect(row.getByRole('cell')).toHaveText([name, 'CustomInterviewEvent', 'crm.example.com', 'Access token', 'Active', /.*/]);
+    // The last cell is its place in the call order of CustomInterviewEvent webhooks.
+    await expect(row.getByRole('cell')).toHaveText([name, 'CustomInterviewEvent', 'crm.example.com', 'Access token', 'Active', /.*/, /^\d+ of \d+ CustomInterviewEvent/]);
   });
 
   test('InterviewLoadEvent, inactive and accepting untrusted SSL', async ({ page }, testInfo) => {

@@ -86,6 +86,8 @@ pub fn build_with_api(state: AppState, api: crate::api::ApiState) -> Router {
         .route("/webhooks/{id}/edit", post(forms::webhook::update_webhook))
         .route("/webhooks/{id}/regenerate-secret", post(forms::webhook::regenerate_secret))
         .route("/webhooks/{id}/secret-acknowledged", post(forms::webhook::secret_acknowledged))
+        .route("/api-keys", post(forms::api_keys::create_api_key))
+        .route("/api-keys/key-acknowledged", post(forms::api_keys::key_acknowledged))
         .leptos_routes_with_context(&state, routes, context(state.clone()), {
             let options = options.clone();
             move || shell(options.clone())

@@ -1,4 +1,5 @@
 //! Server functions, one file per feature. Each one authorizes first.
+pub mod api_keys;
 pub mod audit;
 pub mod catalog;
 pub mod deliveries;

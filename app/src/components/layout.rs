@@ -20,6 +20,7 @@ pub fn Frame(children: Children) -> impl IntoView {
                         <li><a href="/webhooks">"Manage webhooks"</a></li>
                         <li><a href="/work-groups">"Work groups"</a></li>
                         <li><a href="/templates">"Templates"</a></li>
+                        <li><a href="/api-keys">"API keys"</a></li>
                         <li><a href="/audit">"Audit log"</a></li>
                     </Show>
                     <Show when=move || site_admin>

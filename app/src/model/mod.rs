@@ -25,4 +25,4 @@ pub use webhook::{
     WebhookDraft, WebhookFailing, WebhookForm, MAX_FILTER_ITEMS, MAX_NAME_CHARS, MAX_TOKEN_CHARS, MAX_URL_CHARS,
     MIN_TOKEN_CHARS,
 };
-pub use webhook_list::{WebhookPage, WebhookQuery, WebhookSort, WebhookSummary, PAGE_SIZE};
+pub use webhook_list::{CallOrder, WebhookPage, WebhookQuery, WebhookSort, WebhookSummary, PAGE_SIZE};

@@ -47,6 +47,11 @@ impl EventType {
         self == EventType::CustomInterviewEvent
     }
 
+    /// Whether webhooks of this type are called in an explicit order (synchronous calls).
+    pub fn has_call_order(self) -> bool {
+        matches!(self, EventType::InterviewLoadEvent | EventType::CustomInterviewEvent)
+    }
+
     /// Whether webhooks of this type can be limited to work groups.
     pub fn uses_work_groups(self) -> bool {
         matches!(self, EventType::InterviewLoadEvent | EventType::NewWorkItemVersionComplete)

@@ -15,6 +15,26 @@ pub struct WebhookSummary {
     pub disabled_reason: Option<String>,
     /// Status of the latest delivery, once deliveries exist.
     pub last_delivery: Option<String>,
+    /// Its place in the call order, for InterviewLoadEvent and CustomInterviewEvent webhooks.
+    pub order: Option<CallOrder>,
+}
+
+/// Where a webhook is in the call order of its event type: `place` of `of` (1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallOrder {
+    pub place: u32,
+    pub of: u32,
+}
+
+impl CallOrder {
+    /// Whether it can move up (it is not first).
+    pub fn can_move_up(self) -> bool {
+        self.place > 1
+    }
+    /// Whether it can move down (it is not last).
+    pub fn can_move_down(self) -> bool {
+        self.place < self.of
+    }
 }
 
 /// How the list is sorted.

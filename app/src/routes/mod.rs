@@ -1,4 +1,5 @@
 //! One file per page.
+pub mod api_keys;
 pub mod audit;
 pub mod catalog;
 pub mod deliveries;

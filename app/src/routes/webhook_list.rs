@@ -1,8 +1,9 @@
-use crate::api::webhooks::list_webhooks;
+use crate::api::webhooks::{list_webhooks, MoveWebhook};
+use crate::components::form_feedback::{Feedback, PageField};
 use crate::components::guard::Guarded;
 use crate::components::page_data::Loaded;
 use crate::components::pager::Pager;
-use crate::model::{AuthMethod, EventType, Role, WebhookPage, WebhookQuery, WebhookSort};
+use crate::model::{AuthMethod, CallOrder, EventType, Role, WebhookPage, WebhookQuery, WebhookSort};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -53,7 +54,9 @@ pub fn WebhookListPage() -> impl IntoView {
 #[component]
 fn WebhookList() -> impl IntoView {
     let query = query_from_url();
-    let data = Resource::new(move || query.get(), list_webhooks);
+    let moved = ServerAction::<MoveWebhook>::new();
+    let data = Resource::new(move || (query.get(), moved.version().get()), |(q, _)| list_webhooks(q));
+    let move_refused = Feedback::new("move_webhook", moved.value()).summary();
     view! {
         <section class="page">
             <div class="page-head">
@@ -61,7 +64,8 @@ fn WebhookList() -> impl IntoView {
                 <a class="button primary" href="/webhooks/new">"Create new webhook"</a>
             </div>
             <Filters query=query/>
-            <Loaded resource=data page=move |page| view! { <WebhookTable page query=query.get_untracked()/> }/>
+            <p class="form-error" role="alert" hidden=move || move_refused.get().is_none()>{move || move_refused.get()}</p>
+            <Loaded resource=data page=move |page| view! { <WebhookTable page query=query.get_untracked() moved/> }/>
         </section>
     }
 }
@@ -111,7 +115,7 @@ fn Filters(query: Memo<WebhookQuery>) -> impl IntoView {
 }
 
 #[component]
-fn WebhookTable(page: WebhookPage, query: WebhookQuery) -> impl IntoView {
+fn WebhookTable(page: WebhookPage, query: WebhookQuery, moved: ServerAction<MoveWebhook>) -> impl IntoView {
     if !page.any {
         return view! {
             <div class="empty">
@@ -126,16 +130,21 @@ fn WebhookTable(page: WebhookPage, query: WebhookQuery) -> impl IntoView {
         return view! { <p class="empty">"No webhook matches this search. " <a href="/webhooks">"Clear filters"</a></p> }.into_any();
     }
     let (cur, pages, total) = (page.page, page.pages, page.total);
+    let ordered = page.rows.iter().any(|w| w.order.is_some());
+    let by_order = (ordered && query.sort != WebhookSort::EventType).then(|| {
+        let href = page_href(&WebhookQuery { sort: WebhookSort::EventType, page: 0, ..query.clone() }, 0);
+        view! { " · " <a href=href>"List in call order"</a> }
+    });
     view! {
-        <p class="muted" aria-live="polite">{format!("{total} webhook{}", if total == 1 { "" } else { "s" })}</p>
+        <p class="muted" aria-live="polite">{format!("{total} webhook{}", if total == 1 { "" } else { "s" })}{by_order}</p>
         <table class="list">
             <thead>
-                <tr><th scope="col">"Name"</th><th scope="col">"Event type"</th><th scope="col">"URL host"</th><th scope="col">"Auth"</th><th scope="col">"Status"</th><th scope="col">"Last delivery"</th></tr>
+                <tr><th scope="col">"Name"</th><th scope="col">"Event type"</th><th scope="col">"URL host"</th><th scope="col">"Auth"</th><th scope="col">"Status"</th><th scope="col">"Last delivery"</th>{ordered.then(|| view! { <th scope="col">"Call order"</th> })}</tr>
             </thead>
             <tbody>
                 {page.rows.into_iter().map(|w| view! {
                     <tr>
-                        <td><a href=format!("/webhooks/{}", w.id)>{w.name}</a></td>
+                        <td><a href=format!("/webhooks/{}", w.id)>{w.name.clone()}</a></td>
                         <td>{w.event_type.as_str()}</td>
                         <td>{w.url_host}</td>
                         <td>{match w.auth_method { AuthMethod::Hmac => "HMAC", AuthMethod::AccessToken => "Access token" }}</td>
@@ -144,6 +153,7 @@ fn WebhookTable(page: WebhookPage, query: WebhookQuery) -> impl IntoView {
                             {w.disabled_reason.filter(|_| !w.active).map(|r| view! { " " <span class="badge fail">{r}</span> })}
                         </td>
                         <td>{w.last_delivery.unwrap_or_else(|| "No deliveries yet".into())}</td>
+                        {ordered.then(|| view! { <td>{w.order.map(|o| view! { <OrderCell id=w.id name=w.name.clone() event_type=w.event_type order=o moved/> })}</td> })}
                     </tr>
                 }).collect_view()}
             </tbody>
@@ -151,4 +161,34 @@ fn WebhookTable(page: WebhookPage, query: WebhookQuery) -> impl IntoView {
         <Pager page=cur pages href=move |p| page_href(&query, p)/>
     }
     .into_any()
+}
+
+/// "2 of 3 InterviewLoadEvent" and the Move up / Move down buttons (none at the ends).
+#[component]
+fn OrderCell(
+    id: i32,
+    name: String,
+    event_type: EventType,
+    order: CallOrder,
+    moved: ServerAction<MoveWebhook>,
+) -> impl IntoView {
+    let button = move |direction: &'static str, word: &'static str, label: String| {
+        view! {
+            <ActionForm action=moved attr:class="inline-form">
+                <PageField/>
+                <input type="hidden" name="id" value=id.to_string()/>
+                <input type="hidden" name="direction" value=direction/>
+                <button type="submit" aria-label=label disabled=move || moved.pending().get()>{format!("Move {word}")}</button>
+            </ActionForm>
+        }
+    };
+    view! {
+        <div class="call-order">
+            <span>{format!("{} of {} {}", order.place, order.of, event_type.as_str())}</span>
+            <div class="row-actions">
+                {order.can_move_up().then(|| button("Up", "up", format!("Move “{name}” up")))}
+                {order.can_move_down().then(|| button("Down", "down", format!("Move “{name}” down")))}
+            </div>
+        </div>
+    }
 }

@@ -1,6 +1,7 @@
 //! Plain HTML form posts, for browsers without JavaScript (and for sign-in/out in every browser).
 //! Each handler calls the same service as the matching server function, then either redirects
 //! (303) or answers with the page rendered again: errors next to fields and typed values kept.
+pub mod api_keys;
 pub mod server_fn;
 pub mod session;
 pub mod webhook;

@@ -2,6 +2,7 @@
 //! database (SQLite in a temporary directory, or PostgreSQL when TEST_DATABASE_URL is set),
 //! driven over HTTP. One binary, one module per feature.
 mod api;
+mod api_keys_page;
 mod auth;
 mod crash;
 mod database_rules;

@@ -2,13 +2,14 @@
 use super::{find, link_ids, timestamp};
 use crate::error::AppResult;
 use crate::model::{
-    CatalogKind, WebhookDetail, WebhookFailing, WebhookPage, WebhookQuery, WebhookSort, WebhookSummary, PAGE_SIZE,
+    CallOrder, CatalogKind, EventType, WebhookDetail, WebhookFailing, WebhookPage, WebhookQuery, WebhookSort,
+    WebhookSummary, PAGE_SIZE,
 };
 use crate::ssr::{catalog, entities::webhook};
 use sea_orm::{
     prelude::*,
     sea_query::{ExprTrait, Func, LikeExpr},
-    Condition, PaginatorTrait, QueryOrder,
+    Condition, PaginatorTrait, QueryOrder, QuerySelect,
 };
 
 /// One page of the list, searched, filtered and sorted.
@@ -38,9 +39,10 @@ pub async fn list(db: &DatabaseConnection, q: &WebhookQuery) -> AppResult<Webhoo
     let mut select = webhook::Entity::find().filter(cond);
     select = match q.sort {
         WebhookSort::Name => select.order_by_asc(webhook::Column::Name),
-        WebhookSort::EventType => {
-            select.order_by_asc(webhook::Column::EventType).order_by_asc(webhook::Column::Position)
-        }
+        WebhookSort::EventType => select
+            .order_by_asc(webhook::Column::EventType)
+            .order_by_asc(webhook::Column::Position)
+            .order_by_asc(webhook::Column::Id),
         WebhookSort::Newest => select.order_by_desc(webhook::Column::Id),
     };
     let paginator = select.paginate(db, PAGE_SIZE);
@@ -56,6 +58,7 @@ pub async fn list(db: &DatabaseConnection, q: &WebhookQuery) -> AppResult<Webhoo
             None => l.status.as_str().to_string(),
         })
     };
+    let order_of = call_orders(db, &rows).await?;
     Ok(WebhookPage {
         rows: rows
             .into_iter()
@@ -70,6 +73,7 @@ pub async fn list(db: &DatabaseConnection, q: &WebhookQuery) -> AppResult<Webhoo
                 active: m.active,
                 disabled_reason: m.disabled_reason.clone(),
                 last_delivery: last_of(m.id),
+                order: order_of(m.id),
                 name: m.name,
             })
             .collect(),
@@ -77,6 +81,34 @@ pub async fn list(db: &DatabaseConnection, q: &WebhookQuery) -> AppResult<Webhoo
         page,
         pages: Ord::max(counts.number_of_pages, 1),
         any,
+    })
+}
+
+/// The place in the call order of each listed InterviewLoadEvent or CustomInterviewEvent
+/// webhook, among every webhook of its type (active or not), as synchronous calls order them:
+/// position, then id.
+async fn call_orders(db: &DatabaseConnection, rows: &[webhook::Model]) -> AppResult<impl Fn(i32) -> Option<CallOrder>> {
+    let mut types: Vec<EventType> = rows.iter().map(|m| m.event_type).filter(|t| t.has_call_order()).collect();
+    types.dedup();
+    let ordered: Vec<(i32, EventType)> = if types.is_empty() {
+        vec![]
+    } else {
+        webhook::Entity::find()
+            .select_only()
+            .column(webhook::Column::Id)
+            .column(webhook::Column::EventType)
+            .filter(webhook::Column::EventType.is_in(types))
+            .order_by_asc(webhook::Column::Position)
+            .order_by_asc(webhook::Column::Id)
+            .into_tuple()
+            .all(db)
+            .await?
+    };
+    Ok(move |id: i32| {
+        let (_, kind) = ordered.iter().find(|(i, _)| *i == id)?;
+        let same: Vec<i32> = ordered.iter().filter(|(_, t)| t == kind).map(|(i, _)| *i).collect();
+        let place = same.iter().position(|i| *i == id)? + 1;
+        Some(CallOrder { place: place as u32, of: same.len() as u32 })
     })
 }
 
