@@ -38,6 +38,9 @@ pub async fn bind_unbound_secrets(db: &DatabaseConnection, cipher: &SecretCipher
     Ok(resealed)
 }
 
+/// A webhook's id and its three sealed columns: HMAC secret, access token, previous HMAC secret.
+type RotatedColumns = (i32, Option<Vec<u8>>, Option<Vec<u8>>, Option<Vec<u8>>);
+
 /// Master key rotation: seals again under the current key every webhook secret (HMAC secret,
 /// access token, previous HMAC secret) that the current key cannot open but `previous` can
 /// (bound, or unbound from an older version). Idempotent: values the current key opens are left
@@ -47,7 +50,7 @@ pub async fn reseal_from_previous_key(
     cipher: &SecretCipher,
     previous: &SecretCipher,
 ) -> AppResult<(u64, u64)> {
-    let rows: Vec<(i32, Option<Vec<u8>>, Option<Vec<u8>>, Option<Vec<u8>>)> = webhook::Entity::find()
+    let rows: Vec<RotatedColumns> = webhook::Entity::find()
         .select_only()
         .columns([
             webhook::Column::Id,
