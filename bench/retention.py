@@ -44,13 +44,16 @@ def poster(worker, workers):
 
 
 def sqlite_path():
-    return urllib.parse.urlsplit(db_url.replace("sqlite://", "sqlite:///", 1)).path
+    return db_url[len("sqlite://"):].split("?")[0]
 
 
 def measure():
     if db_url.startswith("sqlite:"):
         path = sqlite_path()
-        size = sum(os.path.getsize(p) for p in (path, path + "-wal", path + "-shm") if os.path.exists(p))
+        parts = [os.path.getsize(p) if os.path.exists(p) else 0 for p in (path, path + "-wal", path + "-shm")]
+        size = sum(parts)
+        global wal_bytes
+        wal_bytes = parts[1]
         c = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
         counts = [c.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                   for t in ("events", "deliveries", "delivery_attempts")]
@@ -64,19 +67,21 @@ def measure():
 
 
 workers = 8
+wal_bytes = None
 threads = [threading.Thread(target=poster, args=(w, workers), daemon=True) for w in range(workers)]
 t0 = time.time()
 for t in threads:
     t.start()
 samples = []
 print(f"retention {retention}, {rate} events/s for {seconds} s; {'SQLite' if db_url.startswith('sqlite:') else 'PostgreSQL'}")
-print(f"{'t (s)':>6} {'db MB':>8} {'events':>8} {'deliveries':>11} {'attempts':>9} {'posted':>8}")
+print(f"{'t (s)':>6} {'db MB':>8} {'wal MB':>7} {'events':>8} {'deliveries':>11} {'attempts':>9} {'posted':>8}")
 while True:
     elapsed = time.time() - t0
     size, (events, deliveries, attempts) = measure()
-    samples.append({"t_s": round(elapsed), "db_bytes": size, "events": events, "deliveries": deliveries,
+    samples.append({"t_s": round(elapsed), "db_bytes": size, "wal_bytes": wal_bytes, "events": events, "deliveries": deliveries,
                     "attempts": attempts, "posted": posted})
-    print(f"{round(elapsed):>6} {size / 1e6:>8.2f} {events:>8} {deliveries:>11} {attempts:>9} {posted:>8}", flush=True)
+    wal = f"{wal_bytes / 1e6:.2f}" if wal_bytes is not None else "-"
+    print(f"{round(elapsed):>6} {size / 1e6:>8.2f} {wal:>7} {events:>8} {deliveries:>11} {attempts:>9} {posted:>8}", flush=True)
     if elapsed >= seconds:
         break
     time.sleep(max(0.0, every - (time.time() - t0 - elapsed)))

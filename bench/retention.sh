@@ -13,7 +13,7 @@ export BENCH_RETENTION=${BENCH_RETENTION:-2m}
 export BENCH_RATE=${BENCH_RATE:-50}
 export BENCH_SECONDS=${BENCH_SECONDS:-360}
 export BENCH_SAMPLE_EVERY=${BENCH_SAMPLE_EVERY:-30}
-cargo build -q --release -p server --bin server --example delivery_bench
+[ -n "${BENCH_NO_BUILD:-}" ] || cargo build -q --release -p server --bin server --example delivery_bench
 bench_bin=target/release/examples/delivery_bench
 dir=$(mktemp -d /tmp/hookwell-retention.XXXXXX)
 export HOOKWELL_DATA_DIR=$dir HOOKWELL_ADDR=127.0.0.1:$port HOOKWELL_ADMIN_PASSWORD=bench-password-1 \

@@ -7,6 +7,8 @@ use sea_orm::{prelude::*, ActiveValue::Set, QuerySelect};
 
 /// A webhook's id with its sealed HMAC secret and access token.
 type SealedColumns = (i32, Option<Vec<u8>>, Option<Vec<u8>>);
+/// The same with the previous HMAC secret (grace period).
+type AllSealedColumns = (i32, Option<Vec<u8>>, Option<Vec<u8>>, Option<Vec<u8>>);
 
 /// Seals again every webhook secret that was sealed without associated data. Idempotent:
 /// bound values are left alone. Returns how many values were re-sealed.
@@ -38,9 +40,6 @@ pub async fn bind_unbound_secrets(db: &DatabaseConnection, cipher: &SecretCipher
     Ok(resealed)
 }
 
-/// A webhook's id and its three sealed columns: HMAC secret, access token, previous HMAC secret.
-type RotatedColumns = (i32, Option<Vec<u8>>, Option<Vec<u8>>, Option<Vec<u8>>);
-
 /// Master key rotation: seals again under the current key every webhook secret (HMAC secret,
 /// access token, previous HMAC secret) that the current key cannot open but `previous` can
 /// (bound, or unbound from an older version). Idempotent: values the current key opens are left
@@ -50,7 +49,7 @@ pub async fn reseal_from_previous_key(
     cipher: &SecretCipher,
     previous: &SecretCipher,
 ) -> AppResult<(u64, u64)> {
-    let rows: Vec<RotatedColumns> = webhook::Entity::find()
+    let rows: Vec<AllSealedColumns> = webhook::Entity::find()
         .select_only()
         .columns([
             webhook::Column::Id,
