@@ -32,6 +32,23 @@ pub struct Ingested {
     pub created: bool,
 }
 
+/// The row of `ev`, received at `now` (its 202 body is written once its deliveries exist).
+fn stored_event(ev: NewEvent, now: DateTimeUtc) -> event::ActiveModel {
+    event::ActiveModel {
+        event_id: Set(ev.event_id),
+        event_type: Set(ev.event_type),
+        event_name: Set(ev.event_name),
+        work_group: Set(ev.work_group),
+        template: Set(ev.template),
+        created_date: Set(ev.created_date),
+        created_by: Set(ev.created_by),
+        payload: Set(ev.data),
+        response: Set(String::new()),
+        received_at: Set(now),
+        ..Default::default()
+    }
+}
+
 /// A new `webhook-id`: one per (event, webhook) delivery.
 pub fn new_msg_id() -> String {
     format!("msg_{}", uuid::Uuid::new_v4().simple())
@@ -51,27 +68,14 @@ pub async fn ingest(
     }
     let txn = crate::ssr::db::begin_write(db).await?;
     let now = Utc::now();
-    let stored = event::ActiveModel {
-        event_id: Set(ev.event_id.clone()),
-        event_type: Set(ev.event_type),
-        event_name: Set(ev.event_name),
-        work_group: Set(ev.work_group),
-        template: Set(ev.template),
-        created_date: Set(ev.created_date),
-        created_by: Set(ev.created_by),
-        payload: Set(ev.data),
-        response: Set(String::new()),
-        received_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await;
+    let event_id = ev.event_id.clone();
+    let stored = stored_event(ev, now).insert(&txn).await;
     let stored = match stored {
         Ok(m) => m,
         // Another request with the same event id committed first: answer as it did.
         Err(e) => {
             drop(txn);
-            if let Some(existing) = find(db, &ev.event_id).await? {
+            if let Some(existing) = find(db, &event_id).await? {
                 return Ok(Ingested { response: existing.response, created: false });
             }
             return Err(e.into());
@@ -132,21 +136,7 @@ pub struct SyncCall {
 pub async fn record_sync(db: &DatabaseConnection, ev: NewEvent, calls: Vec<SyncCall>) -> AppResult<()> {
     let txn = crate::ssr::db::begin_write(db).await?;
     let now = Utc::now();
-    let stored = event::ActiveModel {
-        event_id: Set(ev.event_id),
-        event_type: Set(ev.event_type),
-        event_name: Set(ev.event_name),
-        work_group: Set(ev.work_group),
-        template: Set(ev.template),
-        created_date: Set(ev.created_date),
-        created_by: Set(ev.created_by),
-        payload: Set(ev.data),
-        response: Set(String::new()),
-        received_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    let stored = stored_event(ev, now).insert(&txn).await?;
     for call in calls {
         let (status, last_error) = match call.outcome {
             Ok(()) => (DeliveryStatus::Succeeded, None),
