@@ -74,6 +74,17 @@ def wait_for(n, timeout=300):
     raise SystemExit(f"only {receiver_stats()['count']} of {n} deliveries arrived")
 
 
+# BENCH_MODE=fill: only post the events (the worker is off); BENCH_MODE=drain: only wait for
+# them to arrive (the worker was started on the filled queue) and print the drain rate.
+mode = os.environ.get("BENCH_MODE", "all")
+if mode == "drain":
+    s = wait_for(count, timeout=900)
+    arr = sorted(at for _, at in s["arrivals"])
+    span = (arr[-1] - arr[0]) / 1e6 or 1
+    print(json.dumps({"deliveries": count, "deliveries_per_s": round(count / span), "first_to_last_s": round(span, 2)}))
+    sys.exit(0)
+prefix = "fill" if mode == "fill" else "tp"
+
 results = {}
 # Phase 1: throughput and ingest.
 reset_receiver()
@@ -88,7 +99,7 @@ def ingest(n):
             nxt[0] += 1
         if i >= count:
             return
-        ms, _ = post_event(conn, f"tp-{i}")
+        ms, _ = post_event(conn, f"{prefix}-{i}")
         with lock:
             lat.append(ms)
 
@@ -109,6 +120,9 @@ for t in ts:
 for t in ts:
     t.join()
 ingest_secs = time.time() - start
+if mode == "fill":
+    print(json.dumps({"events": count, "events_per_s": round(count / ingest_secs)}))
+    sys.exit(0)
 s = wait_for(count)
 stop.set()
 arr = sorted(at for _, at in s["arrivals"])
