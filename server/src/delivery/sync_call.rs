@@ -37,7 +37,9 @@ pub struct SyncEvent {
 /// One synchronous call: the event as sent and every webhook's answer, in call order.
 pub struct Called {
     pub event: EventPayload,
-    sync: SyncEvent,
+    event_type: EventType,
+    work_group: Option<String>,
+    template: Option<String>,
     pub answers: Vec<Answer>,
 }
 
@@ -52,12 +54,14 @@ pub async fn call_in_order(
     timeout: Duration,
     max_body: usize,
 ) -> Called {
+    // The data moves into the event: a post-processing call can carry megabytes of documents.
+    let SyncEvent { event_type, event_name, work_group, template, data } = sync;
     let event = EventPayload {
         event_id: format!("evt_{}", uuid::Uuid::new_v4().simple()),
-        event_type: sync.event_type.as_str().to_string(),
+        event_type: event_type.as_str().to_string(),
         created_date: Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
-        event_name: sync.event_name.clone(),
-        data: sync.data.clone(),
+        event_name,
+        data,
     };
     let mut answers = Vec::with_capacity(hooks.len());
     for hook in hooks {
@@ -70,7 +74,7 @@ pub async fn call_in_order(
         let result = if sent.is_success() { Ok(sent.body.clone()) } else { Err(sent.describe()) };
         answers.push(Answer { webhook: hook, msg_id, attempt: sent.record(attempted_at), result });
     }
-    Called { event, sync, answers }
+    Called { event, event_type, work_group, template, answers }
 }
 
 impl Called {
@@ -84,10 +88,10 @@ impl Called {
         let event_id = self.event.event_id.clone();
         let ev = NewEvent {
             event_id: self.event.event_id,
-            event_type: self.sync.event_type,
-            event_name: self.sync.event_name,
-            work_group: self.sync.work_group,
-            template: self.sync.template,
+            event_type: self.event_type,
+            event_name: self.event.event_name,
+            work_group: self.work_group,
+            template: self.template,
             created_date: self.event.created_date,
             created_by: None,
             data: self.event.data.to_string(),
