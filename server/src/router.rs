@@ -18,6 +18,7 @@ use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    services::ServeDir,
     set_header::SetResponseHeaderLayer,
     trace::{DefaultOnResponse, TraceLayer},
 };
@@ -60,6 +61,11 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
+fn pkg_files(options: &leptos::config::LeptosOptions) -> ServeDir {
+    let dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    ServeDir::new(dir).precompressed_br().precompressed_gzip()
+}
+
 /// The console and the platform API with default delivery settings (private targets refused).
 pub fn build(state: AppState) -> Router {
     let config = crate::config::Config::load(|_| None).unwrap_or_else(|e| panic!("default config: {e}"));
@@ -92,6 +98,9 @@ pub fn build_with_api(state: AppState, api: crate::api::ApiState) -> Router {
             let options = options.clone();
             move || shell(options.clone())
         })
+        // The built WASM, JS and CSS, as brotli or gzip when the browser takes it and the build
+        // wrote the compressed copies (`cargo leptos build --release --precompress`).
+        .nest_service("/pkg", pkg_files(&options))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context(state.clone()), shell))
         .layer(middleware::from_fn(server_fn_error_status))
         .layer(middleware::from_fn_with_state(state.clone(), forms::server_fn::answer_plain_posts))

@@ -25,7 +25,7 @@ pub fn GoTo(#[prop(into)] path: String) -> impl IntoView {
 
 /// `/login?next=…` that returns to `here` after sign-in.
 pub fn login_path(here: &str) -> String {
-    let next: String = url::form_urlencoded::byte_serialize(here.as_bytes()).collect();
+    let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
     format!("/login?next={next}")
 }
 

@@ -330,19 +330,19 @@ pub fn parse_target_url(raw: &str) -> Result<String, String> {
     if raw.chars().count() > MAX_URL_CHARS {
         return Err(format!("Use at most {MAX_URL_CHARS} characters."));
     }
-    let url = url::Url::parse(raw).map_err(|_| "Enter a full URL such as https://example.com/hooks.".to_string())?;
-    if !matches!(url.scheme(), "http" | "https") {
+    let url = crate::web_url::parse(raw, None)
+        .ok_or_else(|| "Enter a full URL such as https://example.com/hooks.".to_string())?;
+    if !matches!(url.scheme.as_str(), "http" | "https") {
         return Err("Use an http:// or https:// URL.".into());
     }
-    match url.host_str() {
-        Some(h) if !h.is_empty() => {}
-        _ => return Err("The URL needs a host name.".into()),
+    if url.host.is_empty() {
+        return Err("The URL needs a host name.".into());
     }
-    if !url.username().is_empty() || url.password().is_some() {
+    if url.has_credentials {
         return Err("Do not put credentials in the URL; use Access token instead.".into());
     }
     // Percent-encoding and punycode can make a URL longer than what was typed.
-    let normalized = url.to_string();
+    let normalized = url.href;
     if normalized.len() > MAX_URL_CHARS {
         return Err(format!(
             "This URL is {} characters long once encoded (spaces and non-ASCII characters are percent-encoded); \

@@ -17,14 +17,14 @@ pub fn safe_next(next: Option<&str>) -> String {
     const HOST: &str = "hookwell.invalid";
     let Some(raw) = next else { return AFTER_SIGN_IN.into() };
     let plain = raw.starts_with('/') && !raw.starts_with("//") && !raw.chars().any(|c| c.is_control() || c == '\\');
-    let parsed =
-        url::Url::parse(&format!("http://{HOST}/")).ok().filter(|_| plain).and_then(|base| base.join(raw).ok());
+    let base = format!("http://{HOST}/");
+    let parsed = if plain { crate::web_url::parse(raw, Some(&base)) } else { None };
     match parsed {
-        Some(u) if u.host_str() == Some(HOST) && u.port().is_none() => {
-            let mut path = u.path().to_string();
-            if let Some(q) = u.query() {
+        Some(u) if u.host == HOST && !u.has_port => {
+            let mut path = u.path;
+            if let Some(q) = u.query {
                 path.push('?');
-                path.push_str(q);
+                path.push_str(&q);
             }
             path
         }

@@ -27,7 +27,7 @@ fn query_from_url() -> Memo<WebhookQuery> {
 }
 
 fn page_href(q: &WebhookQuery, page: u64) -> String {
-    let mut s = url::form_urlencoded::Serializer::new(String::new());
+    let mut s = form_urlencoded::Serializer::new(String::new());
     if !q.search.is_empty() {
         s.append_pair("q", &q.search);
     }

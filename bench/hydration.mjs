@@ -1,0 +1,129 @@
+// See bench/hydration.sh. For every deep link and network profile: a fresh browser context with
+// the cache off, CDP network and CPU throttling, and the time from navigation start until
+// `<body data-hydrated="true">` (the WASM has taken over the page). Median of RUNS (default 3).
+// Also counts the WASM bytes each page fetched as they crossed the wire (compressed).
+import { createRequire } from 'module';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'fs';
+import { gzipSync, brotliCompressSync } from 'zlib';
+import { join } from 'path';
+
+// Playwright is installed for the end-to-end suite; use that copy.
+const { chromium } = createRequire(new URL('../end2end/package.json', import.meta.url))('@playwright/test');
+
+const [base, password, pkgDir, out] = process.argv.slice(2);
+const runs = Number(process.env.RUNS ?? 3);
+
+const PROFILES = [
+  { name: 'no throttling', net: null, cpu: 1 },
+  { name: '30 Mbps / 20 ms RTT, 4x CPU', net: { latency: 20, down: 30e6 / 8, up: 15e6 / 8 }, cpu: 4 },
+  { name: 'slow 4G: 1.6 Mbps / 150 ms RTT, 4x CPU', net: { latency: 150, down: 1.6e6 / 8, up: 750e3 / 8 }, cpu: 4 },
+];
+
+async function json(res) {
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${res.url} answered ${res.status}: ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : null;
+}
+
+// Sign in and seed: one webhook with a delivery (a test event to a closed port fails fast).
+const login = await fetch(`${base}/login`, {
+  method: 'POST', redirect: 'manual',
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  body: new URLSearchParams({ username: 'admin', password, next: '/' }),
+});
+const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+if (login.status !== 303 || !cookie) throw new Error(`sign-in answered ${login.status}`);
+const rpc = (name, body) => fetch(`${base}/rpc/${name}`, {
+  method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', cookie, origin: base },
+  body: JSON.stringify(body),
+}).then(json);
+const hook = await rpc('create_webhook', { form: {
+  name: 'Bench hook', url: 'http://127.0.0.1:9/hook', auth_method: 'HMAC', access_token: '',
+  event_type: 'NewWorkItemVersionComplete', event_name: '', active: 'on', ssl: 'block', work_groups: [], templates: [],
+} });
+const form = (name, body) => fetch(`${base}/rpc/${name}`, {
+  method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', cookie, origin: base },
+  body: new URLSearchParams(body),
+}).then(json);
+await form('send_test_event', { webhook_id: hook.id });
+const page1 = await form('list_deliveries', { webhook_id: hook.id });
+const deliveryId = page1.rows?.[0]?.id;
+if (!deliveryId) throw new Error(`no delivery to open: ${JSON.stringify(page1).slice(0, 200)}`);
+
+const PAGES = ['/login', '/webhooks', '/webhooks/new', `/webhooks/${hook.id}`, `/webhooks/${hook.id}/edit`,
+  `/webhooks/${hook.id}/deliveries`, `/deliveries/${deliveryId}`, '/api-keys'];
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+const [name, value] = cookie.split('=');
+
+async function once(path, profile) {
+  const ctx = await browser.newContext();
+  if (path !== '/login') await ctx.addCookies([{ name, value, url: base }]);
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  if (profile.net) {
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false, latency: profile.net.latency, downloadThroughput: profile.net.down, uploadThroughput: profile.net.up,
+    });
+  }
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: profile.cpu });
+  const wasm = new Map();
+  cdp.on('Network.responseReceived', (e) => { if (e.response.url.endsWith('.wasm')) wasm.set(e.requestId, 0); });
+  cdp.on('Network.loadingFinished', (e) => { if (wasm.has(e.requestId)) wasm.set(e.requestId, e.encodedDataLength); });
+  await page.addInitScript(() => {
+    new MutationObserver((_, obs) => {
+      if (document.body?.dataset.hydrated === 'true') { window.__hydratedAt = performance.now(); obs.disconnect(); }
+    }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-hydrated'] });
+  });
+  const res = await page.goto(base + path, { waitUntil: 'commit' });
+  if (res.status() !== 200) throw new Error(`${path} answered ${res.status()}`);
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 60_000 });
+  const ms = await page.evaluate(() => window.__hydratedAt);
+  const wasmBytes = [...wasm.values()].reduce((a, b) => a + b, 0);
+  await ctx.close();
+  if (errors.length) throw new Error(`${path}: console errors: ${errors.join(' | ')}`);
+  return { ms, wasmBytes, wasmFiles: wasm.size };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const results = [];
+for (const path of PAGES) {
+  for (const profile of PROFILES) {
+    const samples = [];
+    for (let i = 0; i < runs; i++) samples.push(await once(path, profile));
+    const r = {
+      page: path.replace(String(hook.id), ':id').replace(`/deliveries/${deliveryId}`, '/deliveries/:id'),
+      profile: profile.name, median_ms: Math.round(median(samples.map((s) => s.ms))),
+      samples_ms: samples.map((s) => Math.round(s.ms)), wasm_bytes_on_wire: samples[0].wasmBytes, wasm_files: samples[0].wasmFiles,
+    };
+    results.push(r);
+    console.error(`  ${r.page.padEnd(26)} ${r.profile.padEnd(40)} ${String(r.median_ms).padStart(6)} ms  [${r.samples_ms.join(', ')}]`);
+  }
+}
+await browser.close();
+
+// The whole app's WASM as built: every .wasm under pkg/, raw, gzip -9 and brotli.
+const files = readdirSync(pkgDir).filter((f) => f.endsWith('.wasm'));
+const bundle = files.map((f) => {
+  const buf = readFileSync(join(pkgDir, f));
+  return { file: f, raw: statSync(join(pkgDir, f)).size, gzip: gzipSync(buf, { level: 9 }).length, brotli: brotliCompressSync(buf).length };
+});
+const sum = (k) => bundle.reduce((a, b) => a + b[k], 0);
+
+console.log(`\n| page | ${PROFILES.map((p) => p.name).join(' | ')} | WASM on the wire |`);
+console.log(`|---|${PROFILES.map(() => '---').join('|')}|---|`);
+for (let i = 0; i < results.length; i += PROFILES.length) {
+  const row = results.slice(i, i + PROFILES.length);
+  console.log(`| ${row[0].page} | ${row.map((r) => `${r.median_ms} ms`).join(' | ')} | ${row[0].wasm_bytes_on_wire.toLocaleString('en')} B (${row[0].wasm_files} files) |`);
+}
+console.log(`\nWhole app: ${files.length} WASM files, ${sum('raw').toLocaleString('en')} B raw, ${sum('gzip').toLocaleString('en')} B gzip -9, ${sum('brotli').toLocaleString('en')} B brotli`);
+writeFileSync(out, JSON.stringify({ runs, results, bundle, total: { raw: sum('raw'), gzip: sum('gzip'), brotli: sum('brotli') } }, null, 2));
