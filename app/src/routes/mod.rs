@@ -27,7 +27,7 @@ pub fn use_id_param() -> Memo<Option<i32>> {
 }
 
 /// Declares `$route`, the lazily loaded form of the page component `$page` for the router
-/// (`view={Lazy::<$route>::new()}`). With `cargo leptos build --split` the page's view code
+/// (`view={Lazy::<$route>::new()}`). The build splits (`cargo leptos build --split`, see the Makefile): the page's view code
 /// and what only it uses go into a separate WASM chunk; on the server it renders as usual.
 macro_rules! lazy_page {
     ($($route:ident => $page:path),+ $(,)?) => {$(
