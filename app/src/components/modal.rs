@@ -57,6 +57,10 @@ pub fn Modal(
         if ev.key() == "Escape" {
             ev.prevent_default();
             escape();
+        } else if ev.key() == "Tab" {
+            if let Some(d) = dialog.get_untracked() {
+                keep_tab_inside(&d, &ev);
+            }
         }
     };
     // A dialog that the browser closed anyway (a repeated close request) opens again.
@@ -77,6 +81,36 @@ pub fn Modal(
     }
 }
 
+/// What Tab can reach in a dialog.
+const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex='-1'])";
+
+/// Tab from the last control goes to the first, Shift+Tab from the first to the last (a modal
+/// `<dialog>` would otherwise let focus leave the page for the browser's own controls).
+fn keep_tab_inside(dialog: &web_sys::HtmlDialogElement, ev: &leptos::ev::KeyboardEvent) {
+    use wasm_bindgen::JsCast;
+    let all = dialog.get_elements_by_tag_name("*");
+    let reachable: Vec<web_sys::HtmlElement> = (0..all.length())
+        .filter_map(|i| all.item(i))
+        .filter(|el| el.matches(FOCUSABLE).unwrap_or(false))
+        .filter_map(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+        .filter(|el| el.offset_width() > 0 || el.offset_height() > 0)
+        .collect();
+    let (Some(first), Some(last)) = (reachable.first(), reachable.last()) else {
+        ev.prevent_default();
+        return;
+    };
+    let active = document().active_element();
+    let at = |el: &web_sys::HtmlElement| active.as_ref().is_some_and(|a| a == el.unchecked_ref::<web_sys::Element>());
+    let inside = active.as_ref().is_some_and(|a| dialog.contains(Some(a.unchecked_ref())));
+    if ev.shift_key() && (at(first) || !inside) {
+        ev.prevent_default();
+        let _ = last.focus();
+    } else if !ev.shift_key() && (at(last) || !inside) {
+        ev.prevent_default();
+        let _ = first.focus();
+    }
+}
+
 /// Marks the focused element (the control that opens the dialog `key`) to give focus back later.
 #[cfg(feature = "hydrate")]
 fn remember_opener(key: &str) {
@@ -92,16 +126,22 @@ fn remember_opener(key: &str) {
 /// Focuses the control that opened the dialog `key` if it is still on the page; otherwise (or if
 /// focus ends up nowhere) the page's heading.
 #[cfg(feature = "hydrate")]
-fn return_focus(key: &str) {
-    use wasm_bindgen::JsCast;
-    let opener = document().query_selector(&format!("[{OPENER}=\"{key}\"]")).ok().flatten();
-    if let Some(el) = opener {
-        let _ = el.remove_attribute(OPENER);
-        if let Some(el) = el.dyn_ref::<web_sys::HtmlElement>() {
-            let _ = el.focus();
-        }
-    }
-    focus_heading_if_lost();
+fn return_focus(key: &'static str) {
+    // Once the dialog has left the page: until then the rest of the page is inert.
+    set_timeout(
+        move || {
+            use wasm_bindgen::JsCast;
+            let opener = document().query_selector(&format!("[{OPENER}=\"{key}\"]")).ok().flatten();
+            if let Some(el) = opener {
+                let _ = el.remove_attribute(OPENER);
+                if let Some(el) = el.dyn_ref::<web_sys::HtmlElement>() {
+                    let _ = el.focus();
+                }
+            }
+            focus_heading_if_lost();
+        },
+        std::time::Duration::from_millis(0),
+    );
 }
 
 /// When focus is lost (on `body`, e.g. because the focused element left the page with a

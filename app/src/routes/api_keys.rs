@@ -59,9 +59,15 @@ fn ApiKeys() -> impl IntoView {
     let create_btn = NodeRef::<leptos::html::Button>::new();
     let done = Callback::new(move |_| {
         issued.set(None);
-        if let Some(b) = create_btn.get_untracked() {
-            let _ = b.focus();
-        }
+        // After the dialog has left the page (until then the rest of it is inert).
+        set_timeout(
+            move || {
+                if let Some(b) = create_btn.get_untracked() {
+                    let _ = b.focus();
+                }
+            },
+            std::time::Duration::from_millis(0),
+        );
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
