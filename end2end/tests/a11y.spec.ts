@@ -180,6 +180,10 @@ test.describe('accessibility (axe, WCAG 2.1 AA)', () => {
     await dialog.getByRole('checkbox', { name: 'I have copied the key' }).check();
     await dialog.getByRole('button', { name: 'Continue' }).click();
     await expect(dialog).toHaveCount(0);
+    const revokeHref = await page.getByRole('link', { name: `Revoke “${keyName}”` }).getAttribute('href');
+    await visit(page, js, revokeHref!, 'the revoke confirmation page');
+    await page.goto('/api-keys');
+    await hydrated(page, js);
     await page.getByRole('link', { name: `Revoke “${keyName}”` }).click();
     await expect(page.getByRole('alertdialog', { name: `Revoke API key “${keyName}”?` })).toBeVisible();
     await expectAccessible(page, js, 'the revoke confirmation');

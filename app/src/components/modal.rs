@@ -134,14 +134,27 @@ fn return_focus(key: &'static str) {
             let opener = document().query_selector(&format!("[{OPENER}=\"{key}\"]")).ok().flatten();
             if let Some(el) = opener {
                 let _ = el.remove_attribute(OPENER);
-                if let Some(el) = el.dyn_ref::<web_sys::HtmlElement>() {
-                    let _ = el.focus();
+                // Unless the page has already put focus somewhere on purpose.
+                if focus_lost() {
+                    if let Some(el) = el.dyn_ref::<web_sys::HtmlElement>() {
+                        let _ = el.focus();
+                    }
                 }
             }
             focus_heading_if_lost();
         },
         std::time::Duration::from_millis(0),
     );
+}
+
+/// Whether nothing has focus: it is on `body` (where it goes when the focused element leaves the page).
+#[cfg(feature = "hydrate")]
+fn focus_lost() -> bool {
+    let doc = document();
+    match doc.active_element() {
+        None => true,
+        Some(el) => doc.body().is_some_and(|b| *b == el) || !el.is_connected(),
+    }
 }
 
 /// When focus is lost (on `body`, e.g. because the focused element left the page with a
@@ -152,13 +165,8 @@ pub fn focus_heading_if_lost() {
     {
         fn attempt(left: u32) {
             use wasm_bindgen::JsCast;
-            let doc = document();
-            let lost = match doc.active_element() {
-                None => true,
-                Some(el) => doc.body().is_some_and(|b| *b == el) || !el.is_connected(),
-            };
-            if lost {
-                let heading = doc.query_selector("main h1").ok().flatten();
+            if focus_lost() {
+                let heading = document().query_selector("main h1").ok().flatten();
                 if let Some(h) = heading.as_ref().and_then(|h| h.dyn_ref::<web_sys::HtmlElement>()) {
                     if !h.has_attribute("tabindex") {
                         let _ = h.set_attribute("tabindex", "-1");
