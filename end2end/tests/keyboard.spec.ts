@@ -46,9 +46,9 @@ async function expectFocusNotLost(page: Page) {
   await expect.poll(async () => (await focused(page)).body, { message: 'focus must not fall back to body' }).toBe(false);
 }
 
-async function signInWithKeyboard(page: Page) {
+async function signInWithKeyboard(page: Page, js = true) {
   await page.goto('/login');
-  await hydrated(page, true);
+  await hydrated(page, js);
   await tabTo(page, page.getByLabel('Username'));
   await page.keyboard.type(ADMIN.username);
   await page.keyboard.press('Tab');
@@ -56,7 +56,7 @@ async function signInWithKeyboard(page: Page) {
   await page.keyboard.type(ADMIN.password);
   await page.keyboard.press('Enter');
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-  await hydrated(page, true);
+  await hydrated(page, js);
 }
 
 test.describe('keyboard only', () => {
@@ -239,5 +239,44 @@ test.describe('keyboard only', () => {
     await page.keyboard.press('Enter');
     await expect(dialog).toHaveCount(0);
     await expect(create).toBeFocused();
+  });
+});
+
+test.describe('keyboard only, without JavaScript', () => {
+  test('create → secret page → delete page, with Tab, Enter, Space and typing', async ({ page }, testInfo) => {
+    test.skip(jsOn(testInfo), 'the no-JavaScript pages (the flow with JavaScript is above)');
+    await signInWithKeyboard(page, false);
+    await page.goto('/webhooks');
+    await tabTo(page, page.getByRole('link', { name: 'Create new webhook' }).first());
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/webhooks\/new$/);
+    const f = webhookForm(page);
+    await tabTo(page, f.name);
+    const name = unique('Keyboard no-JS');
+    await page.keyboard.type(name);
+    await tabTo(page, f.url);
+    await page.keyboard.type('https://example.com/keyboard');
+    await tabTo(page, f.create);
+    await page.keyboard.press('Enter');
+
+    const dialog = secretDialog(page);
+    await expect(dialog).toBeVisible();
+    const ack = dialog.getByRole('checkbox', { name: 'I have copied the secret' });
+    await tabTo(page, ack);
+    await page.keyboard.press('Space');
+    await expect(ack).toBeChecked();
+    await tabTo(page, dialog.getByRole('button', { name: 'Continue' }));
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/webhooks\/\d+$/);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
+
+    await tabTo(page, page.getByRole('link', { name: 'Delete', exact: true }));
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/webhooks\/\d+\/delete$/);
+    const ask = page.getByRole('alertdialog', { name: `Delete webhook “${name}”?` });
+    await tabTo(page, ask.getByRole('button', { name: 'Delete', exact: true }));
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/webhooks$/);
+    await expect(page.getByRole('link', { name, exact: true })).toHaveCount(0);
   });
 });
