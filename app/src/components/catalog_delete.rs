@@ -1,6 +1,7 @@
 //! Deleting a work group or template: asks first, and names the webhooks limited to it.
 use crate::api::catalog::DeleteCatalogItem;
 use crate::components::form_feedback::{Feedback, PageField};
+use crate::components::modal::Modal;
 use crate::model::{CatalogKind, CatalogUsage};
 use leptos::prelude::*;
 
@@ -35,30 +36,28 @@ pub fn CatalogDeleteConfirm(
         "Delete".to_string()
     };
     view! {
-        <div class="dialog-backdrop">
-            <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="catalog-delete-title" aria-describedby="catalog-delete-text">
-                <h2 id="catalog-delete-title">{format!("Delete {} “{}”?", kind.noun(), item.name)}</h2>
-                <p id="catalog-delete-text">{explanation}</p>
-                {used.then(|| view! {
-                    <ul class="webhook-refs">
-                        {webhooks.into_iter().map(|w| view! {
-                            <li><a href=format!("/webhooks/{}", w.id)>{w.name}</a> {(!w.active).then_some(" (inactive)")}</li>
-                        }).collect_view()}
-                    </ul>
-                })}
-                <ActionForm action=delete>
-                    <PageField/>
-                    <input type="hidden" name="kind" value=kind.form_value()/>
-                    <input type="hidden" name="id" value=item.id.to_string()/>
-                    {used.then(|| view! { <input type="hidden" name="deactivate_webhooks" value="true"/> })}
-                    <div class="actions">
-                        <button type="submit" class="danger">{button}</button>
-                        <a class="button" href=kind.path()
-                            on:click=move |ev| if let Some(cb) = on_cancel { ev.prevent_default(); cb.run(()); }>"Cancel"</a>
-                    </div>
-                </ActionForm>
-                <p class="form-error" role="alert" hidden=move || refused.get().is_none()>{move || refused.get()}</p>
-            </div>
-        </div>
+        <Modal role="alertdialog" labelledby="catalog-delete-title" describedby="catalog-delete-text">
+            <h2 id="catalog-delete-title">{format!("Delete {} “{}”?", kind.noun(), item.name)}</h2>
+            <p id="catalog-delete-text">{explanation}</p>
+            {used.then(|| view! {
+                <ul class="webhook-refs">
+                    {webhooks.into_iter().map(|w| view! {
+                        <li><a href=format!("/webhooks/{}", w.id)>{w.name}</a> {(!w.active).then_some(" (inactive)")}</li>
+                    }).collect_view()}
+                </ul>
+            })}
+            <ActionForm action=delete>
+                <PageField/>
+                <input type="hidden" name="kind" value=kind.form_value()/>
+                <input type="hidden" name="id" value=item.id.to_string()/>
+                {used.then(|| view! { <input type="hidden" name="deactivate_webhooks" value="true"/> })}
+                <div class="actions">
+                    <button type="submit" class="danger">{button}</button>
+                    <a class="button" href=kind.path() data-cancel=""
+                        on:click=move |ev| if let Some(cb) = on_cancel { ev.prevent_default(); cb.run(()); }>"Cancel"</a>
+                </div>
+            </ActionForm>
+            <p class="form-error" role="alert" hidden=move || refused.get().is_none()>{move || refused.get()}</p>
+        </Modal>
     }
 }

@@ -1,6 +1,7 @@
 //! Delete confirmations: in the page with JavaScript, as their own page without.
 use crate::api::webhooks::DeleteWebhook;
 use crate::components::form_feedback::PageField;
+use crate::components::modal::Modal;
 use leptos::prelude::*;
 
 /// The delete confirmation, in-page (with JavaScript) or as `/webhooks/:id/delete` (without).
@@ -8,21 +9,19 @@ use leptos::prelude::*;
 pub fn DeleteConfirm(id: i32, name: String, #[prop(optional)] on_cancel: Option<Callback<()>>) -> impl IntoView {
     let delete = ServerAction::<DeleteWebhook>::new();
     view! {
-        <div class="dialog-backdrop">
-            <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="delete-title" aria-describedby="delete-text">
-                <h2 id="delete-title">{format!("Delete webhook “{name}”?")}</h2>
-                <p id="delete-text">"The webhook and its work group and template links are removed and it sends nothing more. Its history stays in the audit log."</p>
-                <ActionForm action=delete>
-                    <PageField/>
-                    <input type="hidden" name="id" value=id.to_string()/>
-                    <div class="actions">
-                        <button type="submit" class="danger">"Delete"</button>
-                        <a class="button" href=format!("/webhooks/{id}")
-                            on:click=move |ev| if let Some(cb) = on_cancel { ev.prevent_default(); cb.run(()); }>"Cancel"</a>
-                    </div>
-                </ActionForm>
-                {move || delete.value().get().and_then(|r| r.err()).map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
-            </div>
-        </div>
+        <Modal role="alertdialog" labelledby="delete-title" describedby="delete-text">
+            <h2 id="delete-title">{format!("Delete webhook “{name}”?")}</h2>
+            <p id="delete-text">"The webhook and its work group and template links are removed and it sends nothing more. Its history stays in the audit log."</p>
+            <ActionForm action=delete>
+                <PageField/>
+                <input type="hidden" name="id" value=id.to_string()/>
+                <div class="actions">
+                    <button type="submit" class="danger">"Delete"</button>
+                    <a class="button" href=format!("/webhooks/{id}") data-cancel=""
+                        on:click=move |ev| if let Some(cb) = on_cancel { ev.prevent_default(); cb.run(()); }>"Cancel"</a>
+                </div>
+            </ActionForm>
+            {move || delete.value().get().and_then(|r| r.err()).map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+        </Modal>
     }
 }

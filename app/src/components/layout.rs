@@ -1,7 +1,9 @@
+use crate::components::modal::focus_heading_if_lost;
 use crate::model::Role;
 use crate::use_viewer;
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
+use leptos_router::hooks::use_location;
 
 /// Header, navigation and main area around every page.
 #[component]
@@ -10,6 +12,15 @@ pub fn Frame(children: Children) -> impl IntoView {
     let role = viewer.as_ref().map(|u| u.role);
     let admin = role.is_some_and(Role::manages_webhooks);
     let site_admin = role == Some(Role::SiteAdmin);
+    // After a navigation in the page, focus that was on the old page goes to the new heading.
+    let pathname = use_location().pathname;
+    Effect::new(move |before: Option<String>| {
+        let now = pathname.get();
+        if before.is_some_and(|b| b != now) {
+            focus_heading_if_lost();
+        }
+        now
+    });
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="top">

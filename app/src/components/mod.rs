@@ -6,6 +6,7 @@ pub mod fields;
 pub mod form_feedback;
 pub mod guard;
 pub mod layout;
+pub mod modal;
 pub mod page_data;
 pub mod pager;
 pub mod regenerate_dialog;

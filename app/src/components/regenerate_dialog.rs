@@ -1,5 +1,6 @@
 //! `Regenerate HMAC secret` on the edit page: asks first, then shows the new secret once.
 use crate::api::webhooks::regenerate_hmac_secret;
+use crate::components::modal::Modal;
 use crate::components::secret_dialog::SecretDialog;
 use crate::model::SecretGrace;
 use crate::submission::Submission;
@@ -44,32 +45,47 @@ pub fn RegenerateSecret(id: i32, name: String, version: i32, submitted: Option<S
         </section>
         <p class="form-error" role="alert" hidden=move || refused.get().is_none()>{move || refused.get().unwrap_or_default()}</p>
         <Show when=move || confirming.get()>
-            <div class="dialog-backdrop">
-                <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="regen-title" aria-describedby="regen-text">
-                    <h2 id="regen-title">"Regenerate HMAC secret?"</h2>
-                    <p id="regen-text">{format!("“{name}” gets a new secret, shown once. Without a grace period the current secret stops working immediately, so update your application right away.")}</p>
-                    <form method="post" action=action.clone() on:submit=move |ev| { ev.prevent_default(); regenerate.dispatch(grace.get_untracked()); }>
-                        <input type="hidden" name="confirm" value="yes"/>
-                        <input type="hidden" name="version" value=version.to_string()/>
-                        <fieldset class="field" aria-describedby="grace-hint">
-                            <legend>"Grace period for the current secret"</legend>
-                            {SecretGrace::ALL.into_iter().map(|g| view! {
-                                <label class="check">
-                                    <input type="radio" name="grace" value=g.as_str() checked=g == SecretGrace::None
-                                        on:change=move |_| grace.set(g)/>
-                                    {g.label()}
-                                </label>
-                            }).collect_view()}
-                            <p class="hint" id="grace-hint">"During a grace period every delivery's webhook-signature header also carries a v1 signature made with the current secret, so receivers that verify Standard Webhooks signatures keep working while you switch. The token (JWT) is signed with the new secret only."</p>
-                        </fieldset>
-                        <div class="actions">
-                            <button type="submit" class="danger" disabled=move || regenerate.pending().get()>"Regenerate HMAC secret"</button>
-                            <a class="button" href=format!("/webhooks/{id}/edit") on:click=move |ev| { ev.prevent_default(); confirming.set(false); }>"Cancel"</a>
-                        </div>
-                    </form>
-                </div>
-            </div>
+            <RegenerateConfirm id name=name.clone() version action=action.clone() grace regenerate confirming/>
         </Show>
         {move || issued.get().map(|secret| view! { <SecretDialog webhook_id=id secret/> })}
+    }
+}
+
+/// The confirmation of `RegenerateSecret`, in the page (with JavaScript) or as the answer to the
+/// first post (without).
+#[component]
+fn RegenerateConfirm(
+    id: i32,
+    name: String,
+    version: i32,
+    action: String,
+    grace: RwSignal<SecretGrace>,
+    regenerate: Action<SecretGrace, Result<String, crate::error::AppError>>,
+    confirming: RwSignal<bool>,
+) -> impl IntoView {
+    view! {
+        <Modal role="alertdialog" labelledby="regen-title" describedby="regen-text">
+            <h2 id="regen-title">"Regenerate HMAC secret?"</h2>
+            <p id="regen-text">{format!("“{name}” gets a new secret, shown once. Without a grace period the current secret stops working immediately, so update your application right away.")}</p>
+            <form method="post" action=action on:submit=move |ev| { ev.prevent_default(); regenerate.dispatch(grace.get_untracked()); }>
+                <input type="hidden" name="confirm" value="yes"/>
+                <input type="hidden" name="version" value=version.to_string()/>
+                <fieldset class="field" aria-describedby="grace-hint">
+                    <legend>"Grace period for the current secret"</legend>
+                    {SecretGrace::ALL.into_iter().map(|g| view! {
+                        <label class="check">
+                            <input type="radio" name="grace" value=g.as_str() checked=g == SecretGrace::None
+                                on:change=move |_| grace.set(g)/>
+                            {g.label()}
+                        </label>
+                    }).collect_view()}
+                    <p class="hint" id="grace-hint">"During a grace period every delivery's webhook-signature header also carries a v1 signature made with the current secret, so receivers that verify Standard Webhooks signatures keep working while you switch. The token (JWT) is signed with the new secret only."</p>
+                </fieldset>
+                <div class="actions">
+                    <button type="submit" class="danger" disabled=move || regenerate.pending().get()>"Regenerate HMAC secret"</button>
+                    <a class="button" href=format!("/webhooks/{id}/edit") data-cancel="" on:click=move |ev| { ev.prevent_default(); confirming.set(false); }>"Cancel"</a>
+                </div>
+            </form>
+        </Modal>
     }
 }

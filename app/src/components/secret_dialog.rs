@@ -1,7 +1,9 @@
 //! Dialogs that show a just-issued secret exactly once: the HMAC secret of a webhook and the key
 //! of a new API key.
 use super::fields::hydrated;
+use super::modal::Modal;
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
 
 /// What a shown-once dialog says, and where its Continue goes without JavaScript.
 #[derive(Clone, Debug)]
@@ -20,14 +22,17 @@ pub struct ShownOnce {
 
 /// Shows `value` once, with a copy button, and lets the user continue only after ticking the
 /// checkbox (the server checks it without JS). Focus goes to the Copy button once the page is
-/// interactive. With `on_continue`, Continue stays in the page (JavaScript) and calls it instead
-/// of posting.
+/// interactive. Escape does not close it (the value would be lost): it says what to do instead.
+/// With JavaScript, Continue stays in the page: it calls `on_continue`, or goes to `continue_to`
+/// (where the post would have led), instead of posting.
 #[component]
 pub fn ShownOnceDialog(
     text: ShownOnce,
     value: String,
     #[prop(optional)] on_continue: Option<Callback<()>>,
+    #[prop(optional)] continue_to: Option<String>,
 ) -> impl IntoView {
+    let navigate = use_navigate();
     let ready = hydrated();
     let (copied, set_copied) = signal(false);
     let (status, set_status) = signal(String::new());
@@ -49,35 +54,39 @@ pub fn ShownOnceDialog(
         if let Some(cb) = on_continue {
             ev.prevent_default();
             cb.run(());
+        } else if let Some(to) = &continue_to {
+            ev.prevent_default();
+            navigate(to, Default::default());
         }
     };
+    let refuse_escape = Callback::new(move |_| {
+        set_status.set(format!("This dialog stays open until you tick “{checkbox}” and press Continue."))
+    });
     view! {
-        <div class="dialog-backdrop">
-            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="secret-title" aria-describedby="secret-help">
-                <h2 id="secret-title">{title}</h2>
-                <p id="secret-help">
-                    {help} " "
-                    <strong>"It will not be shown again."</strong>
-                </p>
-                <div class="secret-row">
-                    <code class="secret" id=value_id data-testid=value_id>{value}</code>
-                    <Show when=move || ready.get()>
-                        <button type="button" node_ref=copy_btn on:click=copy>"Copy"</button>
-                    </Show>
-                </div>
-                <p class="copy-status" aria-live="polite">{move || status.get()}</p>
-                <form method="post" action=action on:submit=on_submit>
-                    <label class="check">
-                        <input type="checkbox" name="copied" value="yes" required
-                            on:change=move |ev| set_copied.set(event_target_checked(&ev))/>
-                        {checkbox}
-                    </label>
-                    <div class="actions">
-                        <button type="submit" class="primary" disabled=move || ready.get() && !copied.get()>"Continue"</button>
-                    </div>
-                </form>
+        <Modal labelledby="secret-title" describedby="secret-help" on_escape_refused=refuse_escape>
+            <h2 id="secret-title">{title}</h2>
+            <p id="secret-help">
+                {help} " "
+                <strong>"It will not be shown again."</strong>
+            </p>
+            <div class="secret-row">
+                <code class="secret" id=value_id data-testid=value_id>{value}</code>
+                <Show when=move || ready.get()>
+                    <button type="button" node_ref=copy_btn on:click=copy>"Copy"</button>
+                </Show>
             </div>
-        </div>
+            <p class="copy-status" aria-live="polite">{move || status.get()}</p>
+            <form method="post" action=action on:submit=on_submit>
+                <label class="check">
+                    <input type="checkbox" name="copied" value="yes" required
+                        on:change=move |ev| set_copied.set(event_target_checked(&ev))/>
+                    {checkbox}
+                </label>
+                <div class="actions">
+                    <button type="submit" class="primary" disabled=move || ready.get() && !copied.get()>"Continue"</button>
+                </div>
+            </form>
+        </Modal>
     }
 }
 
@@ -92,7 +101,7 @@ pub fn SecretDialog(webhook_id: i32, secret: String) -> impl IntoView {
         checkbox: "I have copied the secret",
         action: format!("/webhooks/{webhook_id}/secret-acknowledged"),
     };
-    view! { <ShownOnceDialog text value=secret/> }
+    view! { <ShownOnceDialog text value=secret continue_to=format!("/webhooks/{webhook_id}")/> }
 }
 
 /// "Your API key": a new API key, shown once. Continue calls `on_continue` in the page (with

@@ -3,6 +3,7 @@ use crate::api::api_keys::{list_api_keys, CreateApiKey, RevokeApiKey};
 use crate::components::fields::hydrated;
 use crate::components::form_feedback::{Feedback, InlineField, PageField};
 use crate::components::guard::Guarded;
+use crate::components::modal::Modal;
 use crate::components::page_data::Loaded;
 use crate::components::secret_dialog::ApiKeyDialog;
 use crate::error::AppError;
@@ -58,9 +59,15 @@ fn ApiKeys() -> impl IntoView {
     let create_btn = NodeRef::<leptos::html::Button>::new();
     let done = Callback::new(move |_| {
         issued.set(None);
-        if let Some(b) = create_btn.get_untracked() {
-            let _ = b.focus();
-        }
+        // After the dialog has left the page (until then the rest of it is inert).
+        set_timeout(
+            move || {
+                if let Some(b) = create_btn.get_untracked() {
+                    let _ = b.focus();
+                }
+            },
+            std::time::Duration::from_millis(0),
+        );
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -165,26 +172,24 @@ fn RevokeConfirm(
         }
     });
     view! {
-        <div class="dialog-backdrop">
-            <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="revoke-title" aria-describedby="revoke-text">
-                <h2 id="revoke-title">{format!("Revoke API key “{}”?", key.name)}</h2>
-                <p id="revoke-text">{format!(
-                    "Calls to the Hookwell API with the key {}… are refused from now on. This cannot be undone: the platform needs a new key.",
-                    key.prefix
-                )}</p>
-                <ActionForm action=revoke>
-                    // Back to the list, also from the confirmation page.
-                    <input type="hidden" name=PAGE_FIELD value=PAGE/>
-                    <input type="hidden" name="id" value=key.id.to_string()/>
-                    <div class="actions">
-                        <button type="submit" class="danger" node_ref=submit_btn disabled=move || revoke.pending().get()>"Revoke"</button>
-                        <a class="button" href=PAGE
-                            on:click=move |ev| if let Some(cb) = on_cancel { ev.prevent_default(); cb.run(()); }>"Cancel"</a>
-                    </div>
-                </ActionForm>
-                <p class="form-error" role="alert" hidden=move || refused.get().is_none()>{move || refused.get()}</p>
-            </div>
-        </div>
+        <Modal role="alertdialog" labelledby="revoke-title" describedby="revoke-text">
+            <h2 id="revoke-title">{format!("Revoke API key “{}”?", key.name)}</h2>
+            <p id="revoke-text">{format!(
+                "Calls to the Hookwell API with the key {}… are refused from now on. This cannot be undone: the platform needs a new key.",
+                key.prefix
+            )}</p>
+            <ActionForm action=revoke>
+                // Back to the list, also from the confirmation page.
+                <input type="hidden" name=PAGE_FIELD value=PAGE/>
+                <input type="hidden" name="id" value=key.id.to_string()/>
+                <div class="actions">
+                    <button type="submit" class="danger" node_ref=submit_btn disabled=move || revoke.pending().get()>"Revoke"</button>
+                    <a class="button" href=PAGE data-cancel=""
+                        on:click=move |ev| if let Some(cb) = on_cancel { ev.prevent_default(); cb.run(()); }>"Cancel"</a>
+                </div>
+            </ActionForm>
+            <p class="form-error" role="alert" hidden=move || refused.get().is_none()>{move || refused.get()}</p>
+        </Modal>
     }
 }
 
