@@ -30,3 +30,4 @@ bench: build
 	BENCH_DB=postgres BENCH_INSTANCES=2 bash bench/delivery.sh
 	bash bench/ssr_scale.sh
 	bash bench/retention.sh
+	bash bench/hydration.sh

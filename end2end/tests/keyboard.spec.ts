@@ -179,6 +179,7 @@ test.describe('keyboard only', () => {
   });
 
   test('Escape closes the API-key revoke confirmation and the catalog delete confirmation, and gives focus back', async ({ page }) => {
+    test.setTimeout(120_000);
     await signInWithKeyboard(page);
     const keyName = unique('Keyboard key');
     const created = await page.request.post('/rpc/create_api_key', { form: { name: keyName }, headers: { Accept: 'application/json' } });
@@ -245,6 +246,8 @@ test.describe('keyboard only', () => {
 test.describe('keyboard only, without JavaScript', () => {
   test('create → secret page → delete page, with Tab, Enter, Space and typing', async ({ page }, testInfo) => {
     test.skip(jsOn(testInfo), 'the no-JavaScript pages (the flow with JavaScript is above)');
+    // Tabbing through a list that other tests have filled takes a while on a busy machine.
+    test.setTimeout(120_000);
     await signInWithKeyboard(page, false);
     await page.goto('/webhooks');
     await tabTo(page, page.getByRole('link', { name: 'Create new webhook' }).first());
