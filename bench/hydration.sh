@@ -5,12 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${BENCH_PORT:-3210}
+site=${BENCH_SITE:-target/site}  # another build to compare with
 dir=$(mktemp -d /tmp/hookwell-bench.XXXXXX)
 HOOKWELL_DATA_DIR=$dir HOOKWELL_ADDR=127.0.0.1:$port HOOKWELL_ADMIN_PASSWORD=bench-password-1 \
-  HOOKWELL_ALLOW_PRIVATE_TARGETS=true LEPTOS_SITE_ROOT=target/site ./target/release/server > "$dir/server.log" 2>&1 &
+  HOOKWELL_ALLOW_PRIVATE_TARGETS=true LEPTOS_SITE_ROOT=$site ./target/release/server > "$dir/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
 mkdir -p bench/results
 node bench/hydration.mjs "http://127.0.0.1:$port" bench-password-1 \
-  target/site/pkg bench/results/hydration.json
+  "$site/pkg" "${BENCH_OUT:-bench/results/hydration.json}"

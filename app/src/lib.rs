@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
-    path, Lazy, SsrMode,
+    path, SsrMode,
 };
 use model::CurrentUser;
 
@@ -68,38 +68,34 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=routes::status::NotFoundPage>
                 <ParentRoute path=path!("") view=Layout ssr=SsrMode::Async>
-                    <Route path=path!("") view={Lazy::<routes::HomeRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("login") view={Lazy::<routes::LoginRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("webhooks") view={Lazy::<routes::WebhookListRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("webhooks/new") view={Lazy::<routes::NewWebhookRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("webhooks/:id") view={Lazy::<routes::WebhookDetailRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("webhooks/:id/edit") view={Lazy::<routes::EditWebhookRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("webhooks/:id/delete") view={Lazy::<routes::DeleteWebhookRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("webhooks/:id/deliveries") view={Lazy::<routes::WebhookDeliveriesRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("deliveries/:id") view={Lazy::<routes::DeliveryRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("work-groups") view={Lazy::<routes::WorkGroupsRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("work-groups/:id/delete") view={Lazy::<routes::DeleteWorkGroupRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("templates") view={Lazy::<routes::TemplatesRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("templates/:id/delete") view={Lazy::<routes::DeleteTemplateRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("api-keys") view={Lazy::<routes::ApiKeysRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("api-keys/:id/revoke") view={Lazy::<routes::RevokeApiKeyRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("users") view={Lazy::<routes::UsersRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("audit") view={Lazy::<routes::AuditRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("") view=routes::home::HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("login") view=routes::login::LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("webhooks") view=routes::webhook_list::WebhookListPage ssr=SsrMode::Async/>
+                    <Route path=path!("webhooks/new") view=routes::webhook_new::NewWebhookPage ssr=SsrMode::Async/>
+                    <Route path=path!("webhooks/:id") view=routes::webhook_detail::WebhookDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("webhooks/:id/edit") view=routes::webhook_edit::EditWebhookPage ssr=SsrMode::Async/>
+                    <Route path=path!("webhooks/:id/delete") view=routes::webhook_delete::DeleteWebhookPage ssr=SsrMode::Async/>
+                    <Route path=path!("webhooks/:id/deliveries") view=routes::deliveries::WebhookDeliveriesPage ssr=SsrMode::Async/>
+                    <Route path=path!("deliveries/:id") view=routes::deliveries::DeliveryPage ssr=SsrMode::Async/>
+                    <Route path=path!("work-groups") view=routes::catalog::WorkGroupsPage ssr=SsrMode::Async/>
+                    <Route path=path!("work-groups/:id/delete") view=routes::catalog::DeleteWorkGroupPage ssr=SsrMode::Async/>
+                    <Route path=path!("templates") view=routes::catalog::TemplatesPage ssr=SsrMode::Async/>
+                    <Route path=path!("templates/:id/delete") view=routes::catalog::DeleteTemplatePage ssr=SsrMode::Async/>
+                    <Route path=path!("api-keys") view=routes::api_keys::ApiKeysPage ssr=SsrMode::Async/>
+                    <Route path=path!("api-keys/:id/revoke") view=routes::api_keys::RevokeApiKeyPage ssr=SsrMode::Async/>
+                    <Route path=path!("users") view=routes::users::UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("audit") view=routes::audit::AuditPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>
     }
 }
 
-/// Called by the WASM entry point: takes over the server-rendered page. The page's view code
-/// is a lazily loaded chunk, so hydration waits for it; `<body data-hydrated>` flips to "true"
-/// once the page reacts.
+/// Called by the WASM entry point: takes over the server-rendered page.
 #[cfg(feature = "hydrate")]
 pub fn hydrate() {
-    wasm_bindgen_futures::spawn_local(async {
-        let body = leptos::prelude::document().body();
-        let Some(body) = body else { return };
-        leptos::mount::hydrate_from_async(body.clone(), App).await.forget();
+    leptos::mount::hydrate_body(App);
+    if let Some(body) = leptos::prelude::document().body() {
         let _ = body.set_attribute("data-hydrated", "true");
-    });
+    }
 }

@@ -99,7 +99,7 @@ pub fn build_with_api(state: AppState, api: crate::api::ApiState) -> Router {
             move || shell(options.clone())
         })
         // The built WASM, JS and CSS, as brotli or gzip when the browser takes it and the build
-        // wrote the compressed copies (`cargo leptos build --release --split --precompress`).
+        // wrote the compressed copies (`cargo leptos build --release --precompress`).
         .nest_service("/pkg", pkg_files(&options))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context(state.clone()), shell))
         .layer(middleware::from_fn(server_fn_error_status))
