@@ -59,6 +59,21 @@ async function signInWithKeyboard(page: Page, js = true) {
   await hydrated(page, js);
 }
 
+/** From `/webhooks`: Create new webhook, then name and URL typed in and Create pressed. */
+async function createWebhookWithKeyboard(page: Page, name: string) {
+  await tabTo(page, page.getByRole('link', { name: 'Create new webhook' }).first());
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/webhooks\/new$/);
+  const f = webhookForm(page);
+  await expect(f.name).toBeVisible();
+  await tabTo(page, f.name);
+  await page.keyboard.type(name);
+  await tabTo(page, f.url);
+  await page.keyboard.type('https://example.com/keyboard');
+  await tabTo(page, f.create);
+  await page.keyboard.press('Enter');
+}
+
 test.describe('keyboard only', () => {
   test.beforeEach(({}, testInfo) => {
     test.skip(!jsOn(testInfo), 'dialogs in the page, focus handling and Escape need JavaScript');
@@ -70,19 +85,8 @@ test.describe('keyboard only', () => {
     await page.goto('/webhooks');
     await hydrated(page, true);
 
-    // Create.
-    await tabTo(page, page.getByRole('link', { name: 'Create new webhook' }).first());
-    await page.keyboard.press('Enter');
-    await page.waitForURL(/\/webhooks\/new$/);
-    const f = webhookForm(page);
-    await expect(f.name).toBeVisible();
-    await tabTo(page, f.name);
     const name = unique('Keyboard');
-    await page.keyboard.type(name);
-    await tabTo(page, f.url);
-    await page.keyboard.type('https://example.com/keyboard');
-    await tabTo(page, f.create);
-    await page.keyboard.press('Enter');
+    await createWebhookWithKeyboard(page, name);
 
     // The secret: focus inside, Tab stays inside, Escape does not dismiss it.
     const dialog = secretDialog(page);
@@ -118,6 +122,7 @@ test.describe('keyboard only', () => {
     await tabTo(page, page.getByRole('link', { name: 'Edit', exact: true }));
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/edit$/);
+    const f = webhookForm(page);
     await expect(f.name).toHaveValue(name);
     await expectFocusNotLost(page);
     await tabTo(page, f.name);
@@ -250,17 +255,8 @@ test.describe('keyboard only, without JavaScript', () => {
     test.setTimeout(120_000);
     await signInWithKeyboard(page, false);
     await page.goto('/webhooks');
-    await tabTo(page, page.getByRole('link', { name: 'Create new webhook' }).first());
-    await page.keyboard.press('Enter');
-    await page.waitForURL(/\/webhooks\/new$/);
-    const f = webhookForm(page);
-    await tabTo(page, f.name);
     const name = unique('Keyboard no-JS');
-    await page.keyboard.type(name);
-    await tabTo(page, f.url);
-    await page.keyboard.type('https://example.com/keyboard');
-    await tabTo(page, f.create);
-    await page.keyboard.press('Enter');
+    await createWebhookWithKeyboard(page, name);
 
     const dialog = secretDialog(page);
     await expect(dialog).toBeVisible();

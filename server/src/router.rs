@@ -126,3 +126,45 @@ pub fn build_with_api(state: AppState, api: crate::api::ApiState) -> Router {
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower::ServiceExt;
+
+    /// A browser that takes brotli gets the build's `.br` copy (with its encoding named); one
+    /// that does not gets the file as built.
+    #[tokio::test]
+    async fn built_assets_go_out_compressed_when_the_browser_accepts_it() {
+        let site = tempfile::tempdir().unwrap();
+        std::fs::create_dir(site.path().join("pkg")).unwrap();
+        std::fs::write(site.path().join("pkg/hookwell.wasm"), b"\0asm the whole module").unwrap();
+        std::fs::write(site.path().join("pkg/hookwell.wasm.br"), b"brotli bytes").unwrap();
+        let options = leptos::config::LeptosOptions::builder()
+            .output_name("hookwell")
+            .site_root(site.path().display().to_string())
+            .site_pkg_dir("pkg")
+            .build();
+        let get = |encoding: Option<&'static str>| {
+            let mut req = Request::get("/hookwell.wasm");
+            if let Some(e) = encoding {
+                req = req.header(header::ACCEPT_ENCODING, e);
+            }
+            pkg_files(&options).oneshot(req.body(Body::empty()).unwrap())
+        };
+
+        let res = get(Some("gzip, deflate, br, zstd")).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers()[header::CONTENT_ENCODING], "br");
+        assert_eq!(res.headers()[header::CONTENT_TYPE], "application/wasm");
+        assert_eq!(&axum::body::to_bytes(Body::new(res.into_body()), 1024).await.unwrap()[..], b"brotli bytes");
+
+        // No gzip copy was written: a gzip-only browser gets the plain file.
+        for encoding in [None, Some("gzip")] {
+            let res = get(encoding).await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+            assert!(res.headers().get(header::CONTENT_ENCODING).is_none());
+            assert_eq!(&axum::body::to_bytes(Body::new(res.into_body()), 1024).await.unwrap()[..], b"\0asm the whole module");
+        }
+    }
+}
