@@ -1,9 +1,7 @@
-import * as http from 'http';
-import { AddressInfo } from 'net';
 import AxeBuilder from '@axe-core/playwright';
 import { BrowserContext, Page } from '@playwright/test';
 import { test, expect, signIn, hydrated, jsOn, unique, allowHttpStatus, ADMIN, AUTHOR, ConsoleErrors } from './support';
-import { createViaRpc, fillWebhookForm, secretDialog, submit, uniqueKey, addCatalogItem, webhookForm } from './helpers';
+import { createViaRpc, receiver, fillWebhookForm, secretDialog, submit, uniqueKey, addCatalogItem, webhookForm } from './helpers';
 
 /**
  * Every page and dialog of the console, checked by axe-core against WCAG 2.1 A and AA, with
@@ -52,13 +50,6 @@ async function visit(page: Page, js: boolean, path: string, what = path) {
   await expectAccessible(page, js, what);
 }
 
-/** A receiver on 127.0.0.1 that answers 200 to every delivery. */
-async function receiver(): Promise<{ url: string; close: () => void }> {
-  const srv = http.createServer((req, res) => { req.resume(); req.on('end', () => res.writeHead(200).end('thanks')); });
-  await new Promise<void>((ok) => srv.listen(0, '127.0.0.1', ok));
-  const { port } = srv.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/hook`, close: () => srv.close() };
-}
 
 const allow = (errors: ConsoleErrors, ...s: number[]) => allowHttpStatus(errors, ...s);
 

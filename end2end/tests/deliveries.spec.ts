@@ -1,20 +1,6 @@
-import * as http from 'http';
-import { AddressInfo } from 'net';
 import { test, expect, signIn, hydrated, jsOn, unique, ADMIN } from './support';
-import { createViaRpc } from './helpers';
+import { createViaRpc, receiver } from './helpers';
 
-/** A receiver on 127.0.0.1 that answers `status` and records each request's headers. */
-async function receiver(): Promise<{ url: string; seen: http.IncomingHttpHeaders[]; answer: (s: number) => void; close: () => void }> {
-  const seen: http.IncomingHttpHeaders[] = [];
-  let status = 200;
-  const srv = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => { seen.push(req.headers); res.writeHead(status).end('thanks'); });
-  });
-  await new Promise<void>((ok) => srv.listen(0, '127.0.0.1', ok));
-  const { port } = srv.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/hook`, seen, answer: (s) => { status = s; }, close: () => srv.close() };
-}
 
 test.describe('deliveries', () => {
   test('Send test event delivers a signed sample, and Redeliver resends a failed one with the same webhook-id', async ({ page }, testInfo) => {

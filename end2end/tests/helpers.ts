@@ -1,5 +1,7 @@
 import { Page, Locator, Response } from '@playwright/test';
 import * as fs from 'fs';
+import * as http from 'http';
+import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { expect, unique } from './support';
@@ -207,4 +209,18 @@ export async function withRunLock<T>(name: string, fn: () => Promise<T>, waitMs 
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A webhook receiver on 127.0.0.1: answers `answer(status)` (200 until told otherwise) with
+ * `body`, and records the headers of every request it received, in order. */
+export async function receiver(body = 'thanks'): Promise<{ url: string; seen: http.IncomingHttpHeaders[]; answer: (s: number) => void; close: () => void }> {
+  const seen: http.IncomingHttpHeaders[] = [];
+  let status = 200;
+  const srv = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => { seen.push(req.headers); res.writeHead(status).end(body); });
+  });
+  await new Promise<void>((ok) => srv.listen(0, '127.0.0.1', ok));
+  const { port } = srv.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/hook`, seen, answer: (s) => { status = s; }, close: () => srv.close() };
 }

@@ -41,6 +41,14 @@ async function tabTo(page: Page, target: Locator, { back = false, max = 80 } = {
 
 const hasFocusInside = (dialog: Locator) => dialog.evaluate((d) => d.contains(document.activeElement));
 
+/** With focus inside `dialog`, Escape closes it and gives focus back to `opener`. */
+async function expectEscapeCancels(page: Page, dialog: Locator, opener: Locator) {
+  expect(await hasFocusInside(dialog), 'focus is in the dialog').toBe(true);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(opener).toBeFocused();
+}
+
 /** Fails if focus is lost (on body) once things have settled. */
 async function expectFocusNotLost(page: Page) {
   await expect.poll(async () => (await focused(page)).body, { message: 'focus must not fall back to body' }).toBe(false);
@@ -144,10 +152,7 @@ test.describe('keyboard only', () => {
     await page.keyboard.press('Enter');
     const confirm = page.getByRole('alertdialog', { name: 'Regenerate HMAC secret?' });
     await expect(confirm).toBeVisible();
-    expect(await hasFocusInside(confirm)).toBe(true);
-    await page.keyboard.press('Escape');
-    await expect(confirm).toHaveCount(0);
-    await expect(regenerate).toBeFocused();
+    await expectEscapeCancels(page, confirm, regenerate);
     // …and again, to the end: a new secret, shown once, then back on the webhook's page.
     await page.keyboard.press('Enter');
     await expect(confirm).toBeVisible();
@@ -170,10 +175,7 @@ test.describe('keyboard only', () => {
     await page.keyboard.press('Enter');
     const ask = page.getByRole('alertdialog', { name: `Delete webhook “${renamed}”?` });
     await expect(ask).toBeVisible();
-    expect(await hasFocusInside(ask)).toBe(true);
-    await page.keyboard.press('Escape');
-    await expect(ask).toHaveCount(0);
-    await expect(del).toBeFocused();
+    await expectEscapeCancels(page, ask, del);
     await page.keyboard.press('Enter');
     await expect(ask).toBeVisible();
     await tabTo(page, ask.getByRole('button', { name: 'Delete', exact: true }));
@@ -199,10 +201,8 @@ test.describe('keyboard only', () => {
     await expect(confirm.getByRole('button', { name: 'Revoke', exact: true })).toBeFocused();
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
-    expect(await hasFocusInside(confirm), 'Tab stays in the dialog').toBe(true);
-    await page.keyboard.press('Escape');
-    await expect(confirm).toHaveCount(0);
-    await expect(revoke).toBeFocused();
+    // After two Tabs focus is still in the dialog.
+    await expectEscapeCancels(page, confirm, revoke);
     await expect(page.getByRole('row').filter({ hasText: keyName })).toContainText('Active');
 
     for (const [kind, path] of [['WorkGroup', '/work-groups'], ['Template', '/templates']] as const) {
@@ -216,9 +216,7 @@ test.describe('keyboard only', () => {
       const ask = page.getByRole('alertdialog', { name: new RegExp(`^Delete .* “${itemName}”\\?$`) });
       await expect(ask).toBeVisible();
       await expect.poll(() => hasFocusInside(ask), { message: 'focus moves into the dialog' }).toBe(true);
-      await page.keyboard.press('Escape');
-      await expect(ask).toHaveCount(0);
-      await expect(del).toBeFocused();
+      await expectEscapeCancels(page, ask, del);
       await expect(page.getByRole('cell', { name: itemName, exact: true })).toBeVisible();
     }
   });

@@ -1,20 +1,6 @@
-import * as http from 'http';
-import { AddressInfo } from 'net';
 import { test, expect, signIn, hydrated, jsOn, unique, ADMIN, allowHttpStatus } from './support';
-import { createViaRpc, acknowledgeSecret, secretDialog } from './helpers';
+import { createViaRpc, acknowledgeSecret, secretDialog, receiver } from './helpers';
 
-/** A receiver on 127.0.0.1 that answers `status` and counts requests. */
-async function receiver(): Promise<{ url: string; seen: () => number; answer: (s: number) => void; close: () => void }> {
-  let seen = 0;
-  let status = 200;
-  const srv = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => { seen += 1; res.writeHead(status).end('<b>not markup</b>'); });
-  });
-  await new Promise<void>((ok) => srv.listen(0, '127.0.0.1', ok));
-  const { port } = srv.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/hook`, seen: () => seen, answer: (s) => { status = s; }, close: () => srv.close() };
-}
 
 /** `datetime-local` value, in UTC like the console, `minutes` from now. */
 const utcLocal = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString().slice(0, 16);
@@ -32,14 +18,15 @@ async function sendTestEvent(page: import('@playwright/test').Page, js: boolean,
 test.describe('webhook health', () => {
   test('a failing receiver shows in the 24-hour chart and its text alternative', async ({ page }, testInfo) => {
     const js = jsOn(testInfo);
-    const r = await receiver();
+    const r = await receiver('<b>not markup</b>');
+    const seen = () => r.seen.length;
     r.answer(410); // Gone: exactly one failed attempt, no retries
     try {
       await signIn(page, ADMIN);
       const { id } = await createViaRpc(page, { name: unique('Charted'), url: r.url, eventType: 'InterviewLoadEvent' });
       await page.goto(`/webhooks/${id}`);
       await expect(page.getByTestId('chart-summary')).toHaveText(/Last 24 hours: no delivery attempts\./);
-      await sendTestEvent(page, js, id, r.seen);
+      await sendTestEvent(page, js, id, seen);
       await expect(async () => {
         await page.goto(`/webhooks/${id}`);
         await expect(page.getByTestId('chart-summary')).toHaveText(/^Last 24 hours: 0 succeeded, 1 failed, median \d+ ms$/, { timeout: 1000 });
@@ -62,12 +49,13 @@ test.describe('webhook health', () => {
   test('Recover sends the failed deliveries since a time again; a future time is refused beside the field', async ({ page, consoleErrors }, testInfo) => {
     const js = jsOn(testInfo);
     allowHttpStatus(consoleErrors, 422);
-    const r = await receiver();
+    const r = await receiver('<b>not markup</b>');
+    const seen = () => r.seen.length;
     r.answer(410);
     try {
       await signIn(page, ADMIN);
       const { id } = await createViaRpc(page, { name: unique('Recovered'), url: r.url, eventType: 'InterviewLoadEvent' });
-      await sendTestEvent(page, js, id, r.seen);
+      await sendTestEvent(page, js, id, seen);
       await expect(async () => {
         await page.reload();
         await expect(page.locator('.page-head .badge')).toHaveText('Failed', { timeout: 1000 });
@@ -80,14 +68,14 @@ test.describe('webhook health', () => {
       await page.getByRole('button', { name: 'Recover' }).click();
       await expect(page.getByText('Choose a time that has passed')).toBeVisible();
       await expect(page.getByLabel('Failed since')).toHaveAttribute('aria-invalid', 'true');
-      expect(r.seen()).toBe(1);
+      expect(seen()).toBe(1);
 
       r.answer(200);
       await page.getByLabel('Failed since').fill(utcLocal(-60));
       await page.getByRole('button', { name: 'Recover' }).click();
       await expect(page.getByTestId('recovered')).toHaveText('1 failed delivery queued again.');
       await expect(page).toHaveURL(new RegExp(`/webhooks/${id}/deliveries\\?recovered=1$`));
-      await expect.poll(r.seen).toBe(2);
+      await expect.poll(seen).toBe(2);
       await expect(async () => {
         await page.reload();
         await expect(page.getByRole('row').nth(1)).toContainText('Succeeded', { timeout: 1000 });
