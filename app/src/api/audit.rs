@@ -1,3 +1,4 @@
+use crate::api::encoding::Reply;
 use crate::error::AppError;
 use crate::model::AuditEntry;
 #[cfg(feature = "ssr")]
@@ -5,7 +6,7 @@ use crate::model::Role;
 use leptos::prelude::*;
 
 /// The latest audit records.
-#[server(prefix = "/rpc", endpoint = "list_audit")]
+#[server(prefix = "/rpc", endpoint = "list_audit", output = Reply)]
 pub async fn list_audit() -> Result<Vec<AuditEntry>, AppError> {
     use crate::ssr::{audit, auth::require_role, AppState};
     require_role(Role::WEBHOOK_ADMINS)?;

@@ -1,3 +1,4 @@
+use crate::api::encoding::Reply;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::model::Role;
@@ -5,7 +6,7 @@ use crate::model::{CatalogItem, CatalogKind, CatalogUsage};
 use leptos::prelude::*;
 
 /// Every work group or template.
-#[server(prefix = "/rpc", endpoint = "list_catalog")]
+#[server(prefix = "/rpc", endpoint = "list_catalog", output = Reply)]
 pub async fn list_catalog(kind: CatalogKind) -> Result<Vec<CatalogItem>, AppError> {
     use crate::ssr::{auth::require_role, catalog, AppState};
     require_role(Role::WEBHOOK_ADMINS)?;
@@ -13,7 +14,7 @@ pub async fn list_catalog(kind: CatalogKind) -> Result<Vec<CatalogItem>, AppErro
 }
 
 /// Adds a work group or template (Site Administrator).
-#[server(prefix = "/rpc", endpoint = "add_catalog_item")]
+#[server(prefix = "/rpc", endpoint = "add_catalog_item", output = Reply)]
 pub async fn add_catalog_item(kind: CatalogKind, key: String, name: String) -> Result<(), AppError> {
     use crate::ssr::{auth::require_role, catalog, AppState};
     let actor = require_role(Role::USER_ADMINS)?;
@@ -21,7 +22,7 @@ pub async fn add_catalog_item(kind: CatalogKind, key: String, name: String) -> R
 }
 
 /// Renames a work group or template (Site Administrator).
-#[server(prefix = "/rpc", endpoint = "rename_catalog_item")]
+#[server(prefix = "/rpc", endpoint = "rename_catalog_item", output = Reply)]
 pub async fn rename_catalog_item(kind: CatalogKind, id: i32, name: String) -> Result<(), AppError> {
     use crate::ssr::{auth::require_role, catalog, AppState};
     let actor = require_role(Role::USER_ADMINS)?;
@@ -29,7 +30,7 @@ pub async fn rename_catalog_item(kind: CatalogKind, id: i32, name: String) -> Re
 }
 
 /// A work group or template and the webhooks limited to it.
-#[server(prefix = "/rpc", endpoint = "get_catalog_usage")]
+#[server(prefix = "/rpc", endpoint = "get_catalog_usage", output = Reply)]
 pub async fn get_catalog_usage(kind: CatalogKind, id: i32) -> Result<CatalogUsage, AppError> {
     use crate::ssr::{auth::require_role, catalog, AppState};
     require_role(Role::WEBHOOK_ADMINS)?;
@@ -38,7 +39,7 @@ pub async fn get_catalog_usage(kind: CatalogKind, id: i32) -> Result<CatalogUsag
 
 /// Deletes a work group or template, then goes back to its list (Site Administrator). One
 /// that webhooks are limited to is refused unless `deactivate_webhooks` is true.
-#[server(prefix = "/rpc", endpoint = "delete_catalog_item")]
+#[server(prefix = "/rpc", endpoint = "delete_catalog_item", output = Reply)]
 pub async fn delete_catalog_item(
     kind: CatalogKind,
     id: i32,

@@ -1,3 +1,4 @@
+use crate::api::encoding::Reply;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::model::Role;
@@ -10,7 +11,7 @@ fn wake_worker(state: &crate::ssr::AppState) {
 }
 
 /// One page of a webhook's deliveries, newest first, optionally only those with `status`.
-#[server(prefix = "/rpc", endpoint = "list_deliveries")]
+#[server(prefix = "/rpc", endpoint = "list_deliveries", output = Reply)]
 pub async fn list_deliveries(
     webhook_id: i32,
     #[server(default)] status: Option<DeliveryStatus>,
@@ -22,7 +23,7 @@ pub async fn list_deliveries(
 }
 
 /// One delivery with its payload and every attempt.
-#[server(prefix = "/rpc", endpoint = "get_delivery")]
+#[server(prefix = "/rpc", endpoint = "get_delivery", output = Reply)]
 pub async fn get_delivery(id: i32) -> Result<DeliveryDetail, AppError> {
     use crate::ssr::{auth::require_role, deliveries, AppState};
     require_role(Role::WEBHOOK_ADMINS)?;
@@ -30,7 +31,7 @@ pub async fn get_delivery(id: i32) -> Result<DeliveryDetail, AppError> {
 }
 
 /// Sends the delivery again (same `webhook-id`), then shows it.
-#[server(prefix = "/rpc", endpoint = "redeliver")]
+#[server(prefix = "/rpc", endpoint = "redeliver", output = Reply)]
 pub async fn redeliver(id: i32) -> Result<(), AppError> {
     use crate::ssr::{auth::require_role, deliveries, AppState};
     let actor = require_role(Role::WEBHOOK_ADMINS)?;
@@ -43,7 +44,7 @@ pub async fn redeliver(id: i32) -> Result<(), AppError> {
 
 /// Sends a realistic sample event of the webhook's type (also to an inactive webhook), then
 /// shows the new delivery.
-#[server(prefix = "/rpc", endpoint = "send_test_event")]
+#[server(prefix = "/rpc", endpoint = "send_test_event", output = Reply)]
 pub async fn send_test_event(webhook_id: i32) -> Result<(), AppError> {
     use crate::ssr::{auth::require_role, deliveries, AppState};
     let actor = require_role(Role::WEBHOOK_ADMINS)?;
@@ -55,7 +56,7 @@ pub async fn send_test_event(webhook_id: i32) -> Result<(), AppError> {
 }
 
 /// The last 24 hours of a webhook's attempts, per hour, for the chart on its page.
-#[server(prefix = "/rpc", endpoint = "delivery_chart")]
+#[server(prefix = "/rpc", endpoint = "delivery_chart", output = Reply)]
 pub async fn get_delivery_chart(webhook_id: i32) -> Result<DeliveryChart, AppError> {
     use crate::ssr::{auth::require_role, deliveries, AppState};
     require_role(Role::WEBHOOK_ADMINS)?;
@@ -64,7 +65,7 @@ pub async fn get_delivery_chart(webhook_id: i32) -> Result<DeliveryChart, AppErr
 
 /// Recover: sends every Failed delivery of the webhook created at or after `since` ("Failed
 /// since", UTC) again, then shows the deliveries with how many were queued (`?recovered=N`).
-#[server(prefix = "/rpc", endpoint = "recover_deliveries")]
+#[server(prefix = "/rpc", endpoint = "recover_deliveries", output = Reply)]
 pub async fn recover_deliveries(webhook_id: i32, #[server(default)] since: String) -> Result<u64, AppError> {
     use crate::model::{parse_recover_since, RECOVER_SINCE};
     use crate::ssr::{auth::require_role, deliveries, AppState};

@@ -1,3 +1,4 @@
+use crate::api::encoding::Reply;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::model::Role;
@@ -5,7 +6,7 @@ use crate::model::UserRow;
 use leptos::prelude::*;
 
 /// Every user (Site Administrator).
-#[server(prefix = "/rpc", endpoint = "list_users")]
+#[server(prefix = "/rpc", endpoint = "list_users", output = Reply)]
 pub async fn list_users() -> Result<Vec<UserRow>, AppError> {
     use crate::ssr::{auth::require_role, users, AppState};
     require_role(Role::USER_ADMINS)?;
@@ -13,7 +14,7 @@ pub async fn list_users() -> Result<Vec<UserRow>, AppError> {
 }
 
 /// Creates a user (Site Administrator).
-#[server(prefix = "/rpc", endpoint = "create_user")]
+#[server(prefix = "/rpc", endpoint = "create_user", output = Reply)]
 pub async fn create_user(username: String, password: String, role: String) -> Result<(), AppError> {
     use crate::ssr::{auth::require_role, users, AppState};
     let actor = require_role(Role::USER_ADMINS)?;
@@ -21,7 +22,7 @@ pub async fn create_user(username: String, password: String, role: String) -> Re
 }
 
 /// Changes a user's role (Site Administrator).
-#[server(prefix = "/rpc", endpoint = "change_user_role")]
+#[server(prefix = "/rpc", endpoint = "change_user_role", output = Reply)]
 pub async fn change_user_role(id: i32, role: String) -> Result<(), AppError> {
     use crate::ssr::{auth::require_role, users, AppState};
     let actor = require_role(Role::USER_ADMINS)?;
@@ -29,7 +30,7 @@ pub async fn change_user_role(id: i32, role: String) -> Result<(), AppError> {
 }
 
 /// Disables or re-enables a user (Site Administrator).
-#[server(prefix = "/rpc", endpoint = "set_user_disabled")]
+#[server(prefix = "/rpc", endpoint = "set_user_disabled", output = Reply)]
 pub async fn set_user_disabled(id: i32, disabled: bool) -> Result<(), AppError> {
     use crate::ssr::{auth::require_role, users, AppState};
     let actor = require_role(Role::USER_ADMINS)?;
@@ -37,7 +38,7 @@ pub async fn set_user_disabled(id: i32, disabled: bool) -> Result<(), AppError> 
 }
 
 /// Sets a new password for a user (Site Administrator).
-#[server(prefix = "/rpc", endpoint = "reset_user_password")]
+#[server(prefix = "/rpc", endpoint = "reset_user_password", output = Reply)]
 pub async fn reset_user_password(id: i32, password: String) -> Result<(), AppError> {
     use crate::ssr::{auth::require_role, users, AppState};
     let actor = require_role(Role::USER_ADMINS)?;

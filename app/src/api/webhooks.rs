@@ -1,3 +1,4 @@
+use crate::api::encoding::Reply;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::model::Role;
@@ -6,7 +7,7 @@ use leptos::prelude::*;
 use server_fn::codec::Json;
 
 /// One page of the webhook list.
-#[server(prefix = "/rpc", endpoint = "list_webhooks", input = Json)]
+#[server(prefix = "/rpc", endpoint = "list_webhooks", input = Json, output = Reply)]
 pub async fn list_webhooks(query: WebhookQuery) -> Result<WebhookPage, AppError> {
     use crate::ssr::{auth::require_role, webhooks, AppState};
     require_role(Role::WEBHOOK_ADMINS)?;
@@ -14,7 +15,7 @@ pub async fn list_webhooks(query: WebhookQuery) -> Result<WebhookPage, AppError>
 }
 
 /// A webhook's settings (never its secret).
-#[server(prefix = "/rpc", endpoint = "get_webhook")]
+#[server(prefix = "/rpc", endpoint = "get_webhook", output = Reply)]
 pub async fn get_webhook(id: i32) -> Result<WebhookDetail, AppError> {
     use crate::ssr::{auth::require_role, webhooks, AppState};
     require_role(Role::WEBHOOK_ADMINS)?;
@@ -23,7 +24,7 @@ pub async fn get_webhook(id: i32) -> Result<WebhookDetail, AppError> {
 }
 
 /// The work groups and templates a webhook can be limited to.
-#[server(prefix = "/rpc", endpoint = "webhook_form_options")]
+#[server(prefix = "/rpc", endpoint = "webhook_form_options", output = Reply)]
 pub async fn webhook_form_options() -> Result<(Vec<CatalogItem>, Vec<CatalogItem>), AppError> {
     use crate::model::CatalogKind;
     use crate::ssr::{auth::require_role, catalog, AppState};
@@ -33,7 +34,7 @@ pub async fn webhook_form_options() -> Result<(Vec<CatalogItem>, Vec<CatalogItem
 }
 
 /// Creates a webhook; returns the new HMAC secret once when HMAC was chosen.
-#[server(prefix = "/rpc", endpoint = "create_webhook", input = Json)]
+#[server(prefix = "/rpc", endpoint = "create_webhook", input = Json, output = Reply)]
 pub async fn create_webhook(form: WebhookForm) -> Result<SavedWebhook, AppError> {
     use crate::ssr::{auth::require_role, webhooks, AppState};
     let actor = require_role(Role::WEBHOOK_ADMINS)?;
@@ -42,7 +43,7 @@ pub async fn create_webhook(form: WebhookForm) -> Result<SavedWebhook, AppError>
 }
 
 /// Saves an edit; returns a new HMAC secret once when the webhook was switched to HMAC.
-#[server(prefix = "/rpc", endpoint = "update_webhook", input = Json)]
+#[server(prefix = "/rpc", endpoint = "update_webhook", input = Json, output = Reply)]
 pub async fn update_webhook(id: i32, form: WebhookForm) -> Result<SavedWebhook, AppError> {
     use crate::ssr::{auth::require_role, webhooks, AppState};
     let actor = require_role(Role::WEBHOOK_ADMINS)?;
@@ -51,7 +52,7 @@ pub async fn update_webhook(id: i32, form: WebhookForm) -> Result<SavedWebhook, 
 }
 
 /// Activates or deactivates a webhook.
-#[server(prefix = "/rpc", endpoint = "set_webhook_active")]
+#[server(prefix = "/rpc", endpoint = "set_webhook_active", output = Reply)]
 pub async fn set_webhook_active(id: i32, active: bool) -> Result<(), AppError> {
     use crate::ssr::{auth::require_role, webhooks, AppState};
     let actor = require_role(Role::WEBHOOK_ADMINS)?;
@@ -59,7 +60,7 @@ pub async fn set_webhook_active(id: i32, active: bool) -> Result<(), AppError> {
 }
 
 /// Deletes a webhook and its links, then goes back to the list.
-#[server(prefix = "/rpc", endpoint = "delete_webhook")]
+#[server(prefix = "/rpc", endpoint = "delete_webhook", output = Reply)]
 pub async fn delete_webhook(id: i32) -> Result<(), AppError> {
     use crate::ssr::{auth::require_role, webhooks, AppState};
     let actor = require_role(Role::WEBHOOK_ADMINS)?;
@@ -71,7 +72,7 @@ pub async fn delete_webhook(id: i32) -> Result<(), AppError> {
 /// Issues a new HMAC secret; the old one stops working at once, or after `grace` (it then
 /// adds a second Standard Webhooks signature). `version` is the webhook version the
 /// confirmation was shown for, so a repeated call rotates only once.
-#[server(prefix = "/rpc", endpoint = "regenerate_hmac_secret")]
+#[server(prefix = "/rpc", endpoint = "regenerate_hmac_secret", output = Reply)]
 pub async fn regenerate_hmac_secret(
     id: i32,
     version: i32,
@@ -85,7 +86,7 @@ pub async fn regenerate_hmac_secret(
 
 /// Moves an InterviewLoadEvent or CustomInterviewEvent webhook one place up or down in the
 /// order synchronous calls use.
-#[server(prefix = "/rpc", endpoint = "move_webhook")]
+#[server(prefix = "/rpc", endpoint = "move_webhook", output = Reply)]
 pub async fn move_webhook(id: i32, direction: crate::model::MoveDirection) -> Result<(), AppError> {
     use crate::ssr::{auth::require_role, webhooks, AppState};
     let actor = require_role(Role::WEBHOOK_ADMINS)?;
