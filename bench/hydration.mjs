@@ -3,6 +3,7 @@
 // `<body data-hydrated="true">` (the WASM has taken over the page). Median of RUNS (default 3).
 // Also counts the WASM bytes each page fetched as they crossed the wire (compressed).
 import { createRequire } from 'module';
+import { createServer } from 'http';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'fs';
 import { gzipSync, brotliCompressSync } from 'zlib';
 import { join } from 'path';
@@ -53,6 +54,22 @@ if (!deliveryId) throw new Error(`no delivery to open: ${JSON.stringify(page1).s
 const PAGES = ['/login', '/webhooks', '/webhooks/new', `/webhooks/${hook.id}`, `/webhooks/${hook.id}/edit`,
   `/webhooks/${hook.id}/deliveries`, `/deliveries/${deliveryId}`, '/api-keys'];
 
+// The floor: what the browser alone spends under each profile. /login's own HTML and CSS from
+// a plain static server, without the WASM, JS and hydration data; an inline script marks the
+// page "hydrated" right after DOMContentLoaded. No page that hydrates can be faster than this.
+const loginHtml = await (await fetch(`${base}/login`)).text();
+const floorHtml = loginHtml
+  .replace(/<link rel="(modulepreload|preload)"[^>]*>/g, '')
+  .replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, '')
+  .replace('</body>', `<script>document.addEventListener('DOMContentLoaded', () => setTimeout(() => { document.body.dataset.hydrated = 'true'; }));</script></body>`);
+const css = readFileSync(join(pkgDir, 'hookwell.css.br'));
+const floor = createServer((req, res) => {
+  if (req.url === '/pkg/hookwell.css') res.writeHead(200, { 'content-type': 'text/css', 'content-encoding': 'br' }).end(css);
+  else res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(floorHtml);
+});
+await new Promise((resolve) => floor.listen(0, '127.0.0.1', resolve));
+const FLOOR = `http://127.0.0.1:${floor.address().port}/floor`;
+
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -62,7 +79,8 @@ const [name, value] = cookie.split('=');
 
 async function once(path, profile) {
   const ctx = await browser.newContext();
-  if (path !== '/login') await ctx.addCookies([{ name, value, url: base }]);
+  const url = path.startsWith('http') ? path : base + path;
+  if (url !== FLOOR && path !== '/login') await ctx.addCookies([{ name, value, url: base }]);
   const page = await ctx.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -94,9 +112,11 @@ async function once(path, profile) {
       if (tag === 'bench:hydrated') { clearTimeout(timer); resolve(Number(at)); }
     });
   });
-  const res = await page.goto(base + path, { waitUntil: 'commit' });
+  const res = await page.goto(url, { waitUntil: 'commit' });
   if (res.status() !== 200) throw new Error(`${path} answered ${res.status()}`);
   const ms = await hydrated;
+  // The page can report before DevTools has said the WASM download finished: wait up to 1 s for it.
+  for (let i = 0; i < 50 && [...wasm.values()].some((b) => b === 0); i++) await new Promise((r) => setTimeout(r, 20));
   const wasmBytes = [...wasm.values()].reduce((a, b) => a + b, 0);
   await ctx.close();
   if (errors.length) throw new Error(`${path}: console errors: ${errors.join(' | ')}`);
@@ -105,12 +125,13 @@ async function once(path, profile) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const results = [];
-for (const path of PAGES) {
+await once(FLOOR, PROFILES[0]); // untimed: the browser's first page pays for its own start
+for (const path of [FLOOR, ...PAGES]) {
   for (const profile of PROFILES) {
     const samples = [];
     for (let i = 0; i < runs; i++) samples.push(await once(path, profile));
     const r = {
-      page: path.replace(String(hook.id), ':id').replace(`/deliveries/${deliveryId}`, '/deliveries/:id'),
+      page: path === FLOOR ? 'floor (no WASM)' : path.replace(String(hook.id), ':id').replace(`/deliveries/${deliveryId}`, '/deliveries/:id'),
       profile: profile.name, median_ms: Math.round(median(samples.map((s) => s.ms))),
       samples_ms: samples.map((s) => Math.round(s.ms)), wasm_bytes_on_wire: samples[0].wasmBytes, wasm_files: samples[0].wasmFiles,
     };
@@ -119,6 +140,7 @@ for (const path of PAGES) {
   }
 }
 await browser.close();
+floor.close();
 
 // The whole app's WASM as built: every .wasm under pkg/, raw, gzip -9 and brotli.
 const files = readdirSync(pkgDir).filter((f) => f.endsWith('.wasm'));

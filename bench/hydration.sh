@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Time to interactive of the console's deep links under throttled networks and CPUs, and the
 # WASM each first page needs: the release server on a fresh SQLite database, real Chromium.
+# The first row is the floor: /login's HTML and CSS without any WASM, what the browser alone spends.
 # Prints a table; JSON goes to bench/results/hydration.json. Runs in `make bench`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
