@@ -98,8 +98,8 @@ async function once(path, profile) {
   cdp.on('Network.responseReceived', (e) => { if (e.response.url.endsWith('.wasm')) wasm.set(e.requestId, 0); });
   cdp.on('Network.loadingFinished', (e) => { if (wasm.has(e.requestId)) wasm.set(e.requestId, e.encodedDataLength); });
   // The page reports the moment itself, through the console. Waiting with `waitForSelector` would
-  // load Playwright's injected script into the page while it starts, on the same (throttled) main
-  // thread, and poll there: about 75 ms of CPU at 4x that no visitor's browser spends.
+  // load Playwright's injected script into the page while it starts, on the same throttled main
+  // thread, and poll there: work that no visitor's browser does.
   await page.addInitScript(() => {
     new MutationObserver((_, obs) => {
       if (document.body?.dataset.hydrated === 'true') { console.log(`bench:hydrated ${performance.now()}`); obs.disconnect(); }
