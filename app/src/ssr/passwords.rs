@@ -33,6 +33,15 @@ fn dummy_hash() -> &'static str {
     &HASH
 }
 
+/// One caller's place in the queue; dropping it leaves the queue.
+struct QueuePlace<'a>(&'a AtomicUsize);
+
+impl Drop for QueuePlace<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// Runs argon2 on at most `workers` blocking threads, with at most `queue` callers waiting.
 pub struct PasswordWork {
     running: Semaphore,
@@ -60,8 +69,12 @@ impl PasswordWork {
             self.waiting.fetch_sub(1, Ordering::SeqCst);
             return Err(AppError::Busy);
         }
+        // The place in the queue is given back however the wait ends: with a worker, or when the
+        // caller is dropped while waiting (a client that hangs up). Otherwise every abandoned
+        // sign-in would keep its place for good, and after `queue` of them all sign-ins are Busy.
+        let place = QueuePlace(&self.waiting);
         let permit = self.running.acquire().await;
-        self.waiting.fetch_sub(1, Ordering::SeqCst);
+        drop(place);
         let _permit = permit.map_err(|_| AppError::Internal)?;
         tokio::task::spawn_blocking(work).await.map_err(|e| {
             tracing::error!(error = %e, "password hashing task failed");
@@ -124,5 +137,32 @@ mod tests {
         }
         assert!(verified >= 1 && busy >= 1, "verified {verified}, busy {busy}");
         assert_eq!(verified + busy, 8);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_caller_that_gives_up_while_waiting_leaves_the_queue() {
+        let work = Arc::new(PasswordWork::new(1, 1));
+        // The one worker is busy until told to stop.
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let busy = tokio::spawn({
+            let work = work.clone();
+            async move { work.run(move || stopped.recv().ok()).await }
+        });
+        while work.running.available_permits() > 0 {
+            tokio::task::yield_now().await;
+        }
+        // Three callers in turn take the one place in the queue and give up (the client hung up).
+        for _ in 0..3 {
+            let waited = tokio::time::timeout(std::time::Duration::from_millis(50), work.run(|| ())).await;
+            assert!(waited.is_err(), "still waiting for the worker when given up");
+        }
+        assert_eq!(work.waiting.load(Ordering::SeqCst), 0, "nobody is waiting any more");
+        let next = tokio::spawn({
+            let work = work.clone();
+            async move { work.run(|| "hashed").await }
+        });
+        stop.send(()).unwrap();
+        busy.await.unwrap().unwrap();
+        assert_eq!(next.await.unwrap().unwrap(), "hashed", "the queue still takes a caller");
     }
 }
