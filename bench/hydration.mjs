@@ -59,7 +59,7 @@ const PAGES = ['/login', '/webhooks', '/webhooks/new', `/webhooks/${hook.id}`, `
 // page "hydrated" right after DOMContentLoaded. No page that hydrates can be faster than this.
 const loginHtml = await (await fetch(`${base}/login`)).text();
 const floorHtml = loginHtml
-  .replace(/<link rel="(modulepreload|preload)"[^>]*>/g, '')
+  .replace(/<link\b[^>]*\brel="(modulepreload|preload)"[^>]*>/g, '')
   .replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, '')
   .replace('</body>', `<script>document.addEventListener('DOMContentLoaded', () => setTimeout(() => { document.body.dataset.hydrated = 'true'; }));</script></body>`);
 const css = readFileSync(join(pkgDir, 'hookwell.css.br'));
