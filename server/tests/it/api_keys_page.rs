@@ -35,10 +35,9 @@ async fn post_no_js(s: &TestServer, c: &Client, rpc: &str, form: &[(&str, &str)]
     c.post(s.url(&format!("/rpc/{rpc}"))).header("accept", "text/html").form(form).send().await.unwrap()
 }
 
-/// The page's HTML without the hydration markers between text nodes.
 async fn page(s: &TestServer, c: &Client, path: &str) -> (StatusCode, String) {
     let res = c.get(s.url(path)).header("accept", "text/html").send().await.unwrap();
-    (res.status(), res.text().await.unwrap().replace("<!>", ""))
+    (res.status(), html(res).await)
 }
 
 #[tokio::test]

@@ -76,6 +76,12 @@ pub fn unique(prefix: &str) -> String {
     format!("{prefix}-{}", uuid::Uuid::new_v4().simple())
 }
 
+/// A page's HTML without the `<!>` markers Leptos puts between text nodes for hydration, so
+/// that a check can read `>Revoked</span>` as the browser shows it.
+pub async fn html(res: reqwest::Response) -> String {
+    res.text().await.unwrap().replace("<!>", "")
+}
+
 pub fn client() -> Client {
     Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap()
 }

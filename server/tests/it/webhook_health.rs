@@ -16,11 +16,10 @@ async fn send_event(s: &TestServer, key: &str, data: serde_json::Value) {
     assert_eq!(st.as_u16(), 202, "{body}");
 }
 
-/// The page's HTML without the hydration markers between text nodes.
 async fn page(c: &Client, s: &TestServer, path: &str) -> String {
     let res = c.get(s.url(path)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK, "{path}");
-    res.text().await.unwrap().replace("<!>", "")
+    html(res).await
 }
 
 async fn statuses(s: &TestServer, id: i32) -> Vec<DeliveryStatus> {
@@ -328,10 +327,10 @@ async fn a_bad_recover_time_is_refused_beside_the_field() {
         )
         .await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{since:?}");
-        let html = res.text().await.unwrap().replace("<!>", "");
+        let page = html(res).await;
         let beside = format!(r#"<p id="recover-since-error" class="field-error">{message}"#);
-        assert!(html.contains(&beside), "{since:?}: {html}");
-        assert!(html.contains(r#"aria-invalid="true""#) && html.contains(&format!(r#"value="{since}""#)));
+        assert!(page.contains(&beside), "{since:?}: {page}");
+        assert!(page.contains(r#"aria-invalid="true""#) && page.contains(&format!(r#"value="{since}""#)));
         let (st, _) =
             s.rpc_form(&admin, "recover_deliveries", &[("webhook_id", &id.to_string()), ("since", since)]).await;
         assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
