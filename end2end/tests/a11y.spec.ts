@@ -50,7 +50,6 @@ async function visit(page: Page, js: boolean, path: string, what = path) {
   await expectAccessible(page, js, what);
 }
 
-
 const allow = (errors: ConsoleErrors, ...s: number[]) => allowHttpStatus(errors, ...s);
 
 test.describe('accessibility (axe, WCAG 2.1 AA)', () => {

@@ -1,7 +1,6 @@
 import { test, expect, signIn, hydrated, jsOn, unique, ADMIN } from './support';
 import { createViaRpc, receiver } from './helpers';
 
-
 test.describe('deliveries', () => {
   test('Send test event delivers a signed sample, and Redeliver resends a failed one with the same webhook-id', async ({ page }, testInfo) => {
     const js = jsOn(testInfo);

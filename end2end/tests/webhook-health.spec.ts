@@ -1,7 +1,6 @@
 import { test, expect, signIn, hydrated, jsOn, unique, ADMIN, allowHttpStatus } from './support';
 import { createViaRpc, acknowledgeSecret, secretDialog, receiver } from './helpers';
 
-
 /** `datetime-local` value, in UTC like the console, `minutes` from now. */
 const utcLocal = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString().slice(0, 16);
 
