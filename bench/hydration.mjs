@@ -11,7 +11,7 @@ import { join } from 'path';
 // Playwright is installed for the end-to-end suite; use that copy.
 const { chromium } = createRequire(new URL('../end2end/package.json', import.meta.url))('@playwright/test');
 
-const [base, password, pkgDir, out] = process.argv.slice(2);
+const [base, password, pkgDir, out, ...leptosFloors] = process.argv.slice(2);
 const runs = Number(process.env.RUNS ?? 3);
 
 const PROFILES = [
@@ -69,6 +69,10 @@ const floor = createServer((req, res) => {
 });
 await new Promise((resolve) => floor.listen(0, '127.0.0.1', resolve));
 const FLOOR = `http://127.0.0.1:${floor.address().port}/floor`;
+// The framework's floors: bench/leptos-floor, the smallest Leptos app with a router and one
+// sign-in form, built like the console, as a whole-page hydration and as islands. Arguments
+// `label=url`. What hydrating anything with Leptos costs here.
+const LEPTOS_FLOORS = new Map(leptosFloors.map((a) => a.split('=')).map(([label, url]) => [`${url}/login`, label]));
 
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
@@ -80,7 +84,7 @@ const [name, value] = cookie.split('=');
 async function once(path, profile) {
   const ctx = await browser.newContext();
   const url = path.startsWith('http') ? path : base + path;
-  if (url !== FLOOR && path !== '/login') await ctx.addCookies([{ name, value, url: base }]);
+  if (!path.startsWith('http') && path !== '/login') await ctx.addCookies([{ name, value, url: base }]);
   const page = await ctx.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -126,12 +130,12 @@ async function once(path, profile) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const results = [];
 await once(FLOOR, PROFILES[0]); // untimed: the browser's first page pays for its own start
-for (const path of [FLOOR, ...PAGES]) {
+for (const path of [FLOOR, ...LEPTOS_FLOORS.keys(), ...PAGES]) {
   for (const profile of PROFILES) {
     const samples = [];
     for (let i = 0; i < runs; i++) samples.push(await once(path, profile));
     const r = {
-      page: path === FLOOR ? 'floor (no WASM)' : path.replace(String(hook.id), ':id').replace(`/deliveries/${deliveryId}`, '/deliveries/:id'),
+      page: path === FLOOR ? 'floor (no WASM)' : LEPTOS_FLOORS.get(path) ?? path.replace(String(hook.id), ':id').replace(`/deliveries/${deliveryId}`, '/deliveries/:id'),
       profile: profile.name, median_ms: Math.round(median(samples.map((s) => s.ms))),
       samples_ms: samples.map((s) => Math.round(s.ms)), wasm_bytes_on_wire: samples[0].wasmBytes, wasm_files: samples[0].wasmFiles,
     };

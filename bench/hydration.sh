@@ -2,17 +2,41 @@
 # Time to interactive of the console's deep links under throttled networks and CPUs, and the
 # WASM each first page needs: the release server on a fresh SQLite database, real Chromium.
 # The first row is the floor: /login's HTML and CSS without any WASM, what the browser alone spends.
+# The next two are the framework's floors: bench/leptos-floor, a minimal Leptos app (router, one
+# form) built like the console, hydrating the whole page and as islands (BENCH_LEPTOS_FLOOR=false
+# skips them).
 # Prints a table; JSON goes to bench/results/hydration.json. Runs in `make bench`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${BENCH_PORT:-3210}
 site=${BENCH_SITE:-target/site}  # another build to compare with
+floor=${BENCH_LEPTOS_FLOOR:-true}
+if [ "$floor" = true ]; then
+  # The islands build first, kept aside (its server renders differently too), then the whole-page one.
+  (cd bench/leptos-floor && cargo leptos build --release --precompress --features islands \
+    && rm -rf target/islands && mkdir target/islands && cp -r target/site target/release/leptos-floor target/islands/ \
+    && cargo leptos build --release --precompress)
+fi
 dir=$(mktemp -d /tmp/hookwell-bench.XXXXXX)
 HOOKWELL_DATA_DIR=$dir HOOKWELL_ADDR=127.0.0.1:$port HOOKWELL_ADMIN_PASSWORD=bench-password-1 \
   HOOKWELL_ALLOW_PRIVATE_TARGETS=true LEPTOS_SITE_ROOT=$site ./target/release/server > "$dir/server.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
+pids=($!)
+trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$dir"' EXIT
+floors=()
+if [ "$floor" = true ]; then
+  for variant in whole islands; do
+    fport=$((port + ${#floors[@]} + 1))
+    root=target; [ $variant = islands ] && root=target/islands
+    bin=target/release/leptos-floor; [ $variant = islands ] && bin=target/islands/leptos-floor
+    (cd bench/leptos-floor && LEPTOS_SITE_ADDR=127.0.0.1:$fport LEPTOS_SITE_ROOT=$root/site LEPTOS_OUTPUT_NAME=floor \
+      exec ./$bin) > "$dir/floor-$variant.log" 2>&1 &
+    pids+=($!)
+    for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$fport/login" >/dev/null && break; sleep 0.2; done
+    label="Leptos floor, minimal app"; [ $variant = islands ] && label="Leptos floor, minimal app as islands"
+    floors+=("$label=http://127.0.0.1:$fport")
+  done
+fi
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
 mkdir -p bench/results
 node bench/hydration.mjs "http://127.0.0.1:$port" bench-password-1 \
-  "$site/pkg" "${BENCH_OUT:-bench/results/hydration.json}"
+  "$site/pkg" "${BENCH_OUT:-bench/results/hydration.json}" "${floors[@]}"
