@@ -6,6 +6,7 @@ pub mod api;
 pub mod components;
 pub mod error;
 pub mod model;
+pub mod navigation;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -21,7 +22,9 @@ use leptos_router::{
 };
 use model::CurrentUser;
 
-/// The HTML document around the app. `<body data-hydrated>` flips to "true" once the WASM runs.
+/// The HTML document around the app. `<body>` gets `data-hydrated="true"` once the WASM runs (the
+/// server never sends the attribute: the islands router copies the next page's body attributes
+/// onto this one, and would otherwise take the mark away).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
@@ -31,14 +34,22 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 // No favicon request (and no 404 in the console): an empty inline icon.
                 <link rel="icon" href="data:,"/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=cfg!(feature = "islands")/>
+                <IslandsRouter/>
                 <MetaTags/>
             </head>
-            <body data-hydrated="false">
+            <body>
                 <App/>
             </body>
         </html>
     }
+}
+
+/// In the islands build: Leptos' islands router, with our fixes (see the file's header).
+#[component]
+fn IslandsRouter() -> impl IntoView {
+    #[cfg(feature = "islands")]
+    return view! { <script type="module" nonce=leptos::nonce::use_nonce()>{include_str!("islands_routing.js")}</script> };
 }
 
 /// The signed-in user for this page view (sign-in and sign-out reload the page).
@@ -91,9 +102,16 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Called by the WASM entry point: takes over the server-rendered page.
+/// Called by the WASM entry point: takes over the server-rendered page (in the islands build,
+/// its islands).
 #[cfg(feature = "hydrate")]
 pub fn hydrate() {
+    #[cfg(feature = "islands")]
+    {
+        navigation::follow_server_redirects();
+        leptos::mount::hydrate_islands();
+    }
+    #[cfg(not(feature = "islands"))]
     leptos::mount::hydrate_body(App);
     if let Some(body) = leptos::prelude::document().body() {
         let _ = body.set_attribute("data-hydrated", "true");

@@ -1,8 +1,25 @@
 //! Delete confirmations: in the page with JavaScript, as their own page without.
 use crate::api::webhooks::DeleteWebhook;
+use crate::components::fields::hydrated;
 use crate::components::form_feedback::PageField;
 use crate::components::modal::Modal;
 use leptos::prelude::*;
+
+/// Delete on a webhook's page: a link to `/webhooks/:id/delete`, which once the page is
+/// interactive opens the confirmation in the page instead.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+pub fn DeleteWebhookButton(id: i32, name: String) -> impl IntoView {
+    let ready = hydrated();
+    let confirming = RwSignal::new(false);
+    view! {
+        <a class="button danger" href=format!("/webhooks/{id}/delete")
+            on:click=move |ev| if ready.get_untracked() { ev.prevent_default(); confirming.set(true); }>"Delete"</a>
+        <Show when=move || confirming.get()>
+            <DeleteConfirm id name=name.clone() on_cancel=Callback::new(move |_| confirming.set(false))/>
+        </Show>
+    }
+}
 
 /// The delete confirmation, in-page (with JavaScript) or as `/webhooks/:id/delete` (without).
 #[component]

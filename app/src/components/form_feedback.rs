@@ -4,9 +4,9 @@
 use crate::components::fields::{aria_invalid, described_by, FieldError};
 use crate::error::AppError;
 use crate::model::field;
+use crate::navigation::current_page;
 use crate::submission::{use_refused, Refused, PAGE_FIELD};
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
 /// The messages of one form.
 #[derive(Clone, Copy)]
@@ -98,8 +98,5 @@ pub fn InlineField(
 /// `Referer`) is the server function's.
 #[component]
 pub fn PageField() -> impl IntoView {
-    let loc = use_location();
-    let (path, search) = (loc.pathname.get_untracked(), loc.search.get_untracked());
-    let here = if search.is_empty() { path } else { format!("{path}?{search}") };
-    view! { <input type="hidden" name=PAGE_FIELD value=here/> }
+    view! { <input type="hidden" name=PAGE_FIELD value=current_page()/> }
 }

@@ -2,8 +2,8 @@
 //! of a new API key.
 use super::fields::hydrated;
 use super::modal::Modal;
+use crate::navigation::use_go;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 /// What a shown-once dialog says, and where its Continue goes without JavaScript.
 #[derive(Clone, Debug)]
@@ -32,7 +32,7 @@ pub fn ShownOnceDialog(
     #[prop(optional)] on_continue: Option<Callback<()>>,
     #[prop(optional)] continue_to: Option<String>,
 ) -> impl IntoView {
-    let navigate = use_navigate();
+    let go = use_go();
     let ready = hydrated();
     let (copied, set_copied) = signal(false);
     let (status, set_status) = signal(String::new());
@@ -56,7 +56,7 @@ pub fn ShownOnceDialog(
             cb.run(());
         } else if let Some(to) = &continue_to {
             ev.prevent_default();
-            navigate(to, Default::default());
+            go(to);
         }
     };
     let refuse_escape = Callback::new(move |_| {

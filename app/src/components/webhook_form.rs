@@ -4,13 +4,14 @@ use crate::components::fields::{aria_invalid, described_by, hydrated, FieldError
 use crate::components::secret_dialog::SecretDialog;
 use crate::error::AppError;
 use crate::model::{field, is_plain_http, AuthMethod, CatalogItem, EventType, FieldErrors, SavedWebhook, WebhookForm};
+use crate::navigation::use_go;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 /// The create / edit form. Without JavaScript it posts to the page's own URL and the server
 /// answers with the page again (errors, typed values kept) or the next page. With JavaScript
 /// it validates as you type, shows only the fields that apply and saves through a server function.
-#[component]
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 pub fn WebhookFormView(
     /// `(id, access token hint)` when editing.
     edit: Option<(i32, Option<String>)>,
@@ -59,10 +60,10 @@ pub fn WebhookFormView(
             }
         }
     });
-    let navigate = use_navigate();
+    let go = use_go();
     Effect::new(move |_| match save.value().get() {
         Some(Ok(saved)) if saved.new_secret.is_some() => issued.set(Some(saved)),
-        Some(Ok(saved)) => navigate(&format!("/webhooks/{}", saved.id), Default::default()),
+        Some(Ok(saved)) => go(&format!("/webhooks/{}", saved.id)),
         Some(Err(e)) => {
             server_errors.set(e.field_errors());
             form_error.set(Some(form_message(&e)));

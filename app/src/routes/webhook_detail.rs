@@ -1,9 +1,8 @@
 use super::use_id_param;
 use crate::api::deliveries::{get_delivery_chart, SendTestEvent};
 use crate::api::webhooks::{get_webhook, SetWebhookActive};
-use crate::components::delete_confirm::DeleteConfirm;
+use crate::components::delete_confirm::DeleteWebhookButton;
 use crate::components::delivery_chart::DeliveryChartView;
-use crate::components::fields::hydrated;
 use crate::components::form_feedback::{Feedback, PageField};
 use crate::components::guard::Guarded;
 use crate::components::page_data::Loaded;
@@ -65,8 +64,6 @@ fn names(items: &[CatalogItem], none: &'static str) -> String {
 
 #[component]
 fn WebhookSettings(w: WebhookDetail, chart: DeliveryChart, toggle: ServerAction<SetWebhookActive>) -> impl IntoView {
-    let ready = hydrated();
-    let confirm_delete = RwSignal::new(false);
     let send_test = ServerAction::<SendTestEvent>::new();
     let test_refused = Feedback::new("send_test_event", send_test.value()).summary();
     let id = w.id;
@@ -112,8 +109,7 @@ fn WebhookSettings(w: WebhookDetail, chart: DeliveryChart, toggle: ServerAction<
                     <button type="submit" disabled=move || send_test.pending().get()>"Send test event"</button>
                 </ActionForm>
                 <a class="button" href=format!("/webhooks/{id}/deliveries")>"Deliveries"</a>
-                <a class="button danger" href=format!("/webhooks/{id}/delete")
-                    on:click=move |ev| if ready.get_untracked() { ev.prevent_default(); confirm_delete.set(true); }>"Delete"</a>
+                <DeleteWebhookButton id name=w.name.clone()/>
             </div>
             <p class="form-error" role="alert" hidden=move || test_refused.get().is_none()>{move || test_refused.get()}</p>
             <dl class="settings">
@@ -136,9 +132,6 @@ fn WebhookSettings(w: WebhookDetail, chart: DeliveryChart, toggle: ServerAction<
                 <dt>"Last changed"</dt><dd>{format!("{} by {}", w.updated_at, w.updated_by)}</dd>
             </dl>
             <DeliveryChartView webhook_id=id chart/>
-            <Show when=move || confirm_delete.get()>
-                <DeleteConfirm id=id name=w.name.clone() on_cancel=Callback::new(move |_| confirm_delete.set(false))/>
-            </Show>
         </section>
     }
 }
