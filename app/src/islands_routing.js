@@ -1,8 +1,11 @@
 // Leptos' islands router (leptos 0.8.23, src/hydration/islands_routing.js, MIT licence,
-// https://github.com/leptos-rs/leptos), vendored with two changes marked "Hookwell" in
-// `diffElement`. Upstream, the page a navigation patches in keeps every attribute the new page
-// dropped and every form control's old state, so e.g. a field error that the server now shows
-// stays `hidden`. Served inline by `shell` in the islands build instead of the upstream copy.
+// https://github.com/leptos-rs/leptos), vendored with the changes marked "Hookwell". Upstream:
+// - the patched-in page keeps every attribute the new page dropped, and every form control's
+//   old state (a field error the server now shows stays `hidden`);
+// - a list of another length is walked node by node, pairing the wrong rows;
+// - an island is kept even when the new page has another one in its place;
+// - the address changes before the page does.
+// Served inline by `shell` in the islands build instead of the upstream copy.
 let NAVIGATION = 0;
 
 window.addEventListener("click", async (ev) => {
@@ -71,7 +74,9 @@ async function navigateToPage(
 		};
 		// Not all browsers support startViewTransition; see https://caniuse.com/?search=startViewTransition
 		if (useViewTransition && document.startViewTransition) {
-			await document.startViewTransition(transition);
+			// Hookwell: wait for the new page to be in (upstream awaited the transition object
+			// itself, which is not a promise, so the address changed before the page did).
+			await document.startViewTransition(transition).updateCallbackDone;
 		} else {
 			await transition()
 		}
@@ -206,11 +211,32 @@ function diffRange(oldDocument, oldRoot, newDocument, newRoot, oldEnd, newEnd) {
 		// islands should not be diffed on the client, because we do not want to overwrite client-side state 
 		// but their children should be diffed still, because they could contain new server content
 		else if (oldNode.nodeType === Node.ELEMENT_NODE && oldNode.tagName === "LEPTOS-ISLAND") {
+			// Hookwell: an island is the same one only if its component and props are (a list's
+			// Delete for another row is another island); a different one is replaced, and
+			// hydrated after the diff.
+			if (oldNode.dataset.component !== newNode.dataset.component
+				|| oldNode.dataset.props !== newNode.dataset.props) {
+				const fresh = document.importNode(newNode, true);
+				oldNode.replaceWith(fresh);
+				oldDocWalker.currentNode = lastDescendant(fresh);
+				newDocWalker.currentNode = lastDescendant(newNode);
+				continue;
+			}
 			// TODO: diff the leptos-children 
 
 			// skip over leptos-island otherwise
 			oldDocWalker.nextSibling();
 			newDocWalker.nextSibling();
+		}
+		// Hookwell: when an element's children differ in number (a list of another length), a
+		// node-by-node walk would pair the wrong rows: its children are replaced as a whole.
+		else if (oldNode.nodeType === Node.ELEMENT_NODE && oldNode.tagName === newNode.tagName
+			&& oldNode.childNodes.length !== newNode.childNodes.length
+			&& oldNode.tagName !== "HEAD" && !newNode.querySelector("script")) {
+			diffElement(oldNode, newNode);
+			oldNode.replaceChildren(...[...newNode.childNodes].map((n) => document.importNode(n, true)));
+			oldDocWalker.currentNode = lastDescendant(oldNode);
+			newDocWalker.currentNode = lastDescendant(newNode);
 		}
 		// if it's an element, replace if it's a different tag, or update attributes
 		else if (oldNode.nodeType === Node.ELEMENT_NODE) {
@@ -234,6 +260,15 @@ function diffRange(oldDocument, oldRoot, newDocument, newRoot, oldEnd, newEnd) {
 			}
 		}
 	}
+}
+
+// Hookwell: the last node of `node`'s subtree (itself if it has no children), so that a walker
+// set there continues after the subtree.
+function lastDescendant(node) {
+	while (node.lastChild) {
+		node = node.lastChild;
+	}
+	return node;
 }
 
 function replaceFor(oldDocument, oldDocWalker, newDocument, newDocWalker, oldNode, newNode) {

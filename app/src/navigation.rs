@@ -46,6 +46,32 @@ fn follow_link(to: &str) {
     let _ = to;
 }
 
+/// What a page with a list provides so that a control in a row (an island in the islands build)
+/// can say the list changed.
+#[derive(Clone, Copy)]
+pub struct ListChanged(pub Trigger);
+
+impl ListChanged {
+    /// Provides it to the page's controls and returns it, for the page's list to `track()`.
+    pub fn provide() -> Trigger {
+        let trigger = Trigger::new();
+        provide_context(ListChanged(trigger));
+        trigger
+    }
+}
+
+/// A function that shows the page's lists as they are now: the whole-page build loads them again
+/// in the page (see [`ListChanged`]); the islands build, where a row's control cannot reach the
+/// page, fetches the page again through the islands router.
+pub fn use_list_changed() -> impl Fn() + Clone + 'static {
+    let page = use_context::<ListChanged>();
+    let go = use_go();
+    move || match page {
+        Some(ListChanged(trigger)) => trigger.notify(),
+        None => go(&current_page()),
+    }
+}
+
 /// The path and query of the page being shown, e.g. `/webhooks?page=2`.
 pub fn current_page() -> String {
     // In the islands build the browser has no router to ask.

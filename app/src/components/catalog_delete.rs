@@ -1,9 +1,54 @@
 //! Deleting a work group or template: asks first, and names the webhooks limited to it.
-use crate::api::catalog::DeleteCatalogItem;
+use crate::api::catalog::{get_catalog_usage, DeleteCatalogItem};
+use crate::components::fields::hydrated;
 use crate::components::form_feedback::{Feedback, PageField};
 use crate::components::modal::Modal;
 use crate::model::{CatalogKind, CatalogUsage};
+use crate::navigation::use_list_changed;
 use leptos::prelude::*;
+
+/// Delete in a row of the work group or template list: a link to the confirmation page, which
+/// once the page is interactive opens the confirmation (with the webhooks limited to the item)
+/// in the page instead.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+pub fn CatalogDeleteButton(kind: CatalogKind, id: i32, name: String) -> impl IntoView {
+    let ready = hydrated();
+    let deleting = RwSignal::new(false);
+    let delete = ServerAction::<DeleteCatalogItem>::new();
+    let list_changed = use_list_changed();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = delete.value().get() {
+            deleting.set(false);
+            list_changed();
+        }
+    });
+    let usage = Resource::new(
+        move || deleting.get(),
+        move |open| async move {
+            match open {
+                true => get_catalog_usage(kind, id).await.map(Some),
+                false => Ok(None),
+            }
+        },
+    );
+    view! {
+        <a class="button danger" href=format!("{}/{id}/delete", kind.path()) aria-label=format!("Delete {name}")
+            on:click=move |ev| if ready.get_untracked() { ev.prevent_default(); deleting.set(true); }>"Delete"</a>
+        // Not `Loaded`: its error pages need the client router, which the islands build lacks.
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match usage.await {
+                    Ok(Some(usage)) => view! {
+                        <CatalogDeleteConfirm kind usage delete on_cancel=Callback::new(move |_| deleting.set(false))/>
+                    }.into_any(),
+                    Ok(None) => ().into_any(),
+                    Err(e) => view! { <p class="field-error" role="alert">{e.message()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
 
 /// The delete confirmation, in the page (with JavaScript) or as `/work-groups/:id/delete`
 /// (without). When webhooks are limited to the item, deleting it would widen them to every

@@ -134,8 +134,9 @@ fn return_focus(key: &'static str) {
             let opener = document().query_selector(&format!("[{OPENER}=\"{key}\"]")).ok().flatten();
             if let Some(el) = opener {
                 let _ = el.remove_attribute(OPENER);
-                // Unless the page has already put focus somewhere on purpose.
-                if focus_lost() {
+                // Unless the page has already put focus somewhere on purpose (the heading does
+                // not count: it is only where lost focus goes, e.g. after a navigation).
+                if focus_lost() || focus_on_heading() {
                     if let Some(el) = el.dyn_ref::<web_sys::HtmlElement>() {
                         let _ = el.focus();
                     }
@@ -145,6 +146,14 @@ fn return_focus(key: &'static str) {
         },
         std::time::Duration::from_millis(0),
     );
+}
+
+/// Whether focus is on the page's `h1`.
+#[cfg(feature = "hydrate")]
+fn focus_on_heading() -> bool {
+    let doc = document();
+    let heading = doc.query_selector("main h1").ok().flatten();
+    heading.is_some() && doc.active_element() == heading
 }
 
 /// Whether nothing has focus: it is on `body` (where it goes when the focused element leaves the page).

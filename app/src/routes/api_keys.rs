@@ -8,7 +8,8 @@ use crate::components::page_data::Loaded;
 use crate::components::secret_dialog::ApiKeyDialog;
 use crate::error::AppError;
 use crate::model::{ApiKeyRow, Role};
-use crate::submission::{use_submission, Submission, PAGE_FIELD};
+use crate::navigation::{use_go, use_list_changed, ListChanged};
+use crate::submission::{use_refused, use_submission, Submission, PAGE_FIELD};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -34,19 +35,48 @@ pub fn ApiKeysPage() -> impl IntoView {
 
 #[component]
 fn ApiKeys() -> impl IntoView {
-    let create = ServerAction::<CreateApiKey>::new();
-    let revoke = ServerAction::<RevokeApiKey>::new();
-    let keys = Resource::new(move || (create.version().get(), revoke.version().get()), |_| list_api_keys());
-    let created = Feedback::new("create_api_key", create.value());
-    let created_message = created.message();
-    let revoked = Feedback::new("revoke_api_key", revoke.value()).summary();
+    let changed = ListChanged::provide();
+    let keys = Resource::new(move || changed.track(), |_| list_api_keys());
+    // Why a no-JavaScript revoke was refused (in the page, the confirmation says it).
+    let revoke_refused = use_refused("revoke_api_key").map(|r| r.error.message());
     let submitted = use_submission();
     let unacknowledged = matches!(submitted, Some(Submission::ApiKeyNotAcknowledged));
-    // The key of a no-JavaScript create (in the dialog's HTML only), or of the last create in the page.
-    let issued = RwSignal::new(match submitted {
+    // The key of a no-JavaScript create, shown in its dialog.
+    let issued = match submitted {
         Some(Submission::ApiKeyIssued { key, .. }) => Some(key),
         _ => None,
-    });
+    };
+    view! {
+        <section class="page">
+            <h1>"API keys"</h1>
+            <p class="muted">"The platform authenticates its calls to the Hookwell API (" <code>"/api/v1"</code> ") with an API key, sent as " <code>"Authorization: Bearer <key>"</code> ". A key is shown once, when it is created; Hookwell keeps only its hash."</p>
+            {unacknowledged.then(|| view! {
+                <p class="form-error" role="alert">
+                    "You continued without confirming that you copied the API key, and it cannot be shown again. "
+                    "If you did not copy it, revoke it and create a new one."
+                </p>
+            })}
+            <h2>"Create API key"</h2>
+            <NewApiKeyForm issued/>
+            {revoke_refused.map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            <h2>"Keys"</h2>
+            <Loaded resource=keys page=move |list| view! { <KeyTable list/> }/>
+        </section>
+    }
+}
+
+/// The create form, and the new key's shown-once dialog. Without JavaScript the form posts to
+/// `/api-keys` and the server shows the key in its dialog (`issued`); with it, the server
+/// function is called and the dialog opens in the page.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn NewApiKeyForm(issued: Option<String>) -> impl IntoView {
+    let create = ServerAction::<CreateApiKey>::new();
+    let created = Feedback::new("create_api_key", create.value());
+    let created_message = created.message();
+    let list_changed = use_list_changed();
+    // The key of a no-JavaScript create (in the dialog's HTML only), or of the last create in the page.
+    let issued = RwSignal::new(issued);
     let form = NodeRef::<leptos::html::Form>::new();
     Effect::new(move |_| {
         if let Some(Ok(new)) = create.value().get() {
@@ -54,6 +84,7 @@ fn ApiKeys() -> impl IntoView {
             if let Some(f) = form.get_untracked() {
                 f.reset();
             }
+            list_changed();
         }
     });
     let create_btn = NodeRef::<leptos::html::Button>::new();
@@ -79,41 +110,18 @@ fn ApiKeys() -> impl IntoView {
         }
     };
     view! {
-        <section class="page">
-            <h1>"API keys"</h1>
-            <p class="muted">"The platform authenticates its calls to the Hookwell API (" <code>"/api/v1"</code> ") with an API key, sent as " <code>"Authorization: Bearer <key>"</code> ". A key is shown once, when it is created; Hookwell keeps only its hash."</p>
-            {unacknowledged.then(|| view! {
-                <p class="form-error" role="alert">
-                    "You continued without confirming that you copied the API key, and it cannot be shown again. "
-                    "If you did not copy it, revoke it and create a new one."
-                </p>
-            })}
-            <h2>"Create API key"</h2>
-            // Without JavaScript this posts to `/api-keys` (the server shows the key in its
-            // dialog); with it, the server function is called and the dialog opens in the page.
-            <form method="post" action=PAGE class="inline-form" node_ref=form on:submit=on_submit>
-                <PageField/>
-                <InlineField feedback=created name="name" id="new-api-key-name" label="Name" maxlength=200 autocomplete="off"/>
-                <button type="submit" class="primary" node_ref=create_btn disabled=move || create.pending().get()>"Create API key"</button>
-            </form>
-            <p class="form-error" role="alert" hidden=move || created_message.get().is_none()>{move || created_message.get()}</p>
-            <p class="form-error" role="alert" hidden=move || revoked.get().is_none()>{move || revoked.get()}</p>
-            <h2>"Keys"</h2>
-            <Loaded resource=keys page=move |list| view! { <KeyTable list revoke/> }/>
-            {move || issued.get().map(|key| view! { <ApiKeyDialog key on_continue=done/> })}
-        </section>
+        <form method="post" action=PAGE class="inline-form" node_ref=form on:submit=on_submit>
+            <PageField/>
+            <InlineField feedback=created name="name" id="new-api-key-name" label="Name" maxlength=200 autocomplete="off"/>
+            <button type="submit" class="primary" node_ref=create_btn disabled=move || create.pending().get()>"Create API key"</button>
+        </form>
+        <p class="form-error" role="alert" hidden=move || created_message.get().is_none()>{move || created_message.get()}</p>
+        {move || issued.get().map(|key| view! { <ApiKeyDialog key on_continue=done/> })}
     }
 }
 
 #[component]
-fn KeyTable(list: Vec<ApiKeyRow>, revoke: ServerAction<RevokeApiKey>) -> impl IntoView {
-    let ready = hydrated();
-    let revoking = RwSignal::new(None::<ApiKeyRow>);
-    Effect::new(move |_| {
-        if let Some(Ok(())) = revoke.value().get() {
-            revoking.set(None);
-        }
-    });
+fn KeyTable(list: Vec<ApiKeyRow>) -> impl IntoView {
     if list.is_empty() {
         return view! { <p class="empty">"No API keys yet. Create one for each system that calls the Hookwell API."</p> }.into_any();
     }
@@ -124,8 +132,6 @@ fn KeyTable(list: Vec<ApiKeyRow>, revoke: ServerAction<RevokeApiKey>) -> impl In
             </thead>
             <tbody>
                 {list.into_iter().map(|k| {
-                    let row = k.clone();
-                    let label = format!("Revoke “{}”", k.name);
                     view! {
                         <tr>
                             <td>{k.name.clone()}</td>
@@ -140,21 +146,41 @@ fn KeyTable(list: Vec<ApiKeyRow>, revoke: ServerAction<RevokeApiKey>) -> impl In
                                 None => view! { <span class="badge on">"Active"</span> }.into_any(),
                             }}</td>
                             <td>
-                                {k.revoked_at.is_none().then(|| view! {
-                                    <a class="button danger" href=format!("{PAGE}/{}/revoke", k.id) aria-label=label
-                                        on:click=move |ev| if ready.get_untracked() { ev.prevent_default(); revoking.set(Some(row.clone())); }>"Revoke"</a>
-                                })}
+                                {k.revoked_at.is_none().then(|| view! { <RevokeKeyButton key=k.clone()/> })}
                             </td>
                         </tr>
                     }
                 }).collect_view()}
             </tbody>
         </table>
-        {move || revoking.get().map(|key| view! {
-            <RevokeConfirm key revoke on_cancel=Callback::new(move |_| revoking.set(None))/>
-        })}
     }
     .into_any()
+}
+
+/// Revoke in a row: a link to `/api-keys/:id/revoke`, which once the page is interactive opens
+/// the confirmation in the page instead.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn RevokeKeyButton(key: ApiKeyRow) -> impl IntoView {
+    let ready = hydrated();
+    let revoking = RwSignal::new(false);
+    let revoke = ServerAction::<RevokeApiKey>::new();
+    let list_changed = use_list_changed();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = revoke.value().get() {
+            revoking.set(false);
+            list_changed();
+        }
+    });
+    let href = format!("{PAGE}/{}/revoke", key.id);
+    let label = format!("Revoke “{}”", key.name);
+    view! {
+        <a class="button danger" href=href aria-label=label
+            on:click=move |ev| if ready.get_untracked() { ev.prevent_default(); revoking.set(true); }>"Revoke"</a>
+        <Show when=move || revoking.get()>
+            <RevokeConfirm key=key.clone() revoke on_cancel=Callback::new(move |_| revoking.set(false))/>
+        </Show>
+    }
 }
 
 /// The revoke confirmation, in the page (with JavaScript) or as `/api-keys/:id/revoke` (without).
@@ -216,10 +242,10 @@ pub fn RevokeApiKeyPage() -> impl IntoView {
 fn RevokePage(key: ApiKeyRow) -> impl IntoView {
     let revoke = ServerAction::<RevokeApiKey>::new();
     // With JavaScript the form stays in the page: go back to the list once revoked.
-    let navigate = leptos_router::hooks::use_navigate();
+    let go = use_go();
     Effect::new(move |_| {
         if let Some(Ok(())) = revoke.value().get() {
-            navigate(PAGE, Default::default());
+            go(PAGE);
         }
     });
     if key.revoked_at.is_some() {

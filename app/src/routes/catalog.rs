@@ -1,12 +1,12 @@
 use super::use_id_param;
-use crate::api::catalog::{get_catalog_usage, list_catalog, AddCatalogItem, DeleteCatalogItem, RenameCatalogItem};
-use crate::components::catalog_delete::CatalogDeleteConfirm;
-use crate::components::fields::hydrated;
+use crate::api::catalog::{get_catalog_usage, list_catalog, AddCatalogItem, RenameCatalogItem};
+use crate::components::catalog_delete::{CatalogDeleteButton, CatalogDeleteConfirm};
 use crate::components::form_feedback::{Feedback, InlineField, PageField};
 use crate::components::guard::Guarded;
 use crate::components::page_data::Loaded;
 use crate::error::AppError;
 use crate::model::{CatalogItem, CatalogKind, Role};
+use crate::navigation::ListChanged;
 use crate::use_viewer;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -55,9 +55,9 @@ fn CatalogDeletePage(kind: CatalogKind) -> impl IntoView {
 fn CatalogPage(kind: CatalogKind) -> impl IntoView {
     let add = ServerAction::<AddCatalogItem>::new();
     let rename = ServerAction::<RenameCatalogItem>::new();
-    let delete = ServerAction::<DeleteCatalogItem>::new();
+    let deleted = ListChanged::provide();
     let items = Resource::new(
-        move || (add.version().get(), rename.version().get(), delete.version().get()),
+        move || (add.version().get(), rename.version().get(), deleted.track()),
         move |_| list_catalog(kind),
     );
     let editable = use_viewer().is_some_and(|u| u.role == Role::SiteAdmin);
@@ -81,7 +81,7 @@ fn CatalogPage(kind: CatalogKind) -> impl IntoView {
                     <p class="form-error" role="alert" hidden=move || added_message.get().is_none()>{move || added_message.get()}</p>
                 })}
                 <p class="form-error" role="alert" hidden=move || renamed_message.get().is_none()>{move || renamed_message.get()}</p>
-                <Loaded resource=items page=move |list| view! { <CatalogTable kind list editable rename renamed delete/> }/>
+                <Loaded resource=items page=move |list| view! { <CatalogTable kind list editable rename renamed/> }/>
             </section>
         </Guarded>
     }
@@ -94,19 +94,7 @@ fn CatalogTable(
     editable: bool,
     rename: ServerAction<RenameCatalogItem>,
     renamed: Feedback,
-    delete: ServerAction<DeleteCatalogItem>,
 ) -> impl IntoView {
-    let ready = hydrated();
-    let deleting = RwSignal::new(None::<i32>);
-    let usage = Resource::new(
-        move || deleting.get(),
-        move |id| async move {
-            match id {
-                Some(id) => get_catalog_usage(kind, id).await.map(Some),
-                None => Ok(None),
-            }
-        },
-    );
     if list.is_empty() {
         return view! { <p class="empty">{format!("No {}s yet.", kind.noun())}</p> }.into_any();
     }
@@ -116,7 +104,8 @@ fn CatalogTable(
             <tbody>
                 {list.into_iter().map(|item| {
                     let id = item.id;
-                    let (rename_label, delete_label) = (format!("New name for {}", item.name), format!("Delete {}", item.name));
+                    let rename_label = format!("New name for {}", item.name);
+                    let name = item.name.clone();
                     view! {
                         <tr>
                             <td><code>{item.key.clone()}</code></td>
@@ -132,8 +121,7 @@ fn CatalogTable(
                                         <button type="submit">"Rename"</button>
                                     </ActionForm>
                                     {renamed.row_message(id).map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
-                                    <a class="button danger" href=format!("{}/{id}/delete", kind.path()) aria-label=delete_label
-                                        on:click=move |ev| if ready.get_untracked() { ev.prevent_default(); deleting.set(Some(id)); }>"Delete"</a>
+                                    <CatalogDeleteButton kind id name=name.clone()/>
                                 </td>
                             })}
                         </tr>
@@ -141,11 +129,6 @@ fn CatalogTable(
                 }).collect_view()}
             </tbody>
         </table>
-        <Show when=move || deleting.get().is_some()>
-            <Loaded resource=usage page=move |usage| usage.map(|usage| view! {
-                <CatalogDeleteConfirm kind usage delete on_cancel=Callback::new(move |_| deleting.set(None))/>
-            })/>
-        </Show>
     }
     .into_any()
 }
