@@ -68,9 +68,9 @@ pub fn use_refused(form: &str) -> Option<Refused> {
 }
 
 impl Submission {
-    /// What may travel in the page's hydration state: a just-issued secret or API key is already
-    /// in its dialog's HTML, which hydration keeps, so the state carries it blanked.
-    fn without_secrets(self) -> Submission {
+    /// What may travel in the page's hydration state or an island's props: a just-issued secret
+    /// or API key is already in its dialog's HTML, which hydration keeps, so they carry it blanked.
+    pub fn without_secrets(self) -> Submission {
         match self {
             Submission::SecretIssued { webhook_id, .. } => {
                 Submission::SecretIssued { webhook_id, secret: String::new() }
@@ -79,6 +79,13 @@ impl Submission {
             other => other,
         }
     }
+}
+
+/// What an island given `blanked` (see [`Submission::without_secrets`]) renders: on the server
+/// the post's full `Submission`, secrets included; in the browser, where islands do not see the
+/// page's context, `blanked`.
+pub fn with_secrets(blanked: Option<Submission>) -> Option<Submission> {
+    use_context::<Submission>().or(blanked)
 }
 
 /// What a no-JavaScript form post left for this page (see [`Submission`]). The server renders

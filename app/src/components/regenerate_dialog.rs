@@ -3,7 +3,7 @@ use crate::api::webhooks::regenerate_hmac_secret;
 use crate::components::modal::Modal;
 use crate::components::secret_dialog::SecretDialog;
 use crate::model::SecretGrace;
-use crate::submission::Submission;
+use crate::submission::{with_secrets, Submission};
 use leptos::prelude::*;
 
 /// The "HMAC secret" section of the edit page. Without JavaScript the two forms post to
@@ -13,6 +13,8 @@ use leptos::prelude::*;
 #[cfg_attr(feature = "islands", island)]
 #[cfg_attr(not(feature = "islands"), component)]
 pub fn RegenerateSecret(id: i32, name: String, version: i32, submitted: Option<Submission>) -> impl IntoView {
+    // The props carry it without the secret.
+    let submitted = with_secrets(submitted);
     let issued = RwSignal::new(match &submitted {
         Some(Submission::SecretIssued { secret, .. }) => Some(secret.clone()),
         _ => None,

@@ -9,7 +9,7 @@ use crate::components::secret_dialog::ApiKeyDialog;
 use crate::error::AppError;
 use crate::model::{ApiKeyRow, Role};
 use crate::navigation::{use_go, use_list_changed, ListChanged};
-use crate::submission::{use_refused, use_submission, Submission, PAGE_FIELD};
+use crate::submission::{use_refused, use_submission, with_secrets, Submission, PAGE_FIELD};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -41,11 +41,8 @@ fn ApiKeys() -> impl IntoView {
     let revoke_refused = use_refused("revoke_api_key").map(|r| r.error.message());
     let submitted = use_submission();
     let unacknowledged = matches!(submitted, Some(Submission::ApiKeyNotAcknowledged));
-    // The key of a no-JavaScript create, shown in its dialog.
-    let issued = match submitted {
-        Some(Submission::ApiKeyIssued { key, .. }) => Some(key),
-        _ => None,
-    };
+    // A no-JavaScript create shows its key in the dialog.
+    let issued = matches!(submitted, Some(Submission::ApiKeyIssued { .. }));
     view! {
         <section class="page">
             <h1>"API keys"</h1>
@@ -70,13 +67,17 @@ fn ApiKeys() -> impl IntoView {
 /// function is called and the dialog opens in the page.
 #[cfg_attr(feature = "islands", island)]
 #[cfg_attr(not(feature = "islands"), component)]
-fn NewApiKeyForm(issued: Option<String>) -> impl IntoView {
+fn NewApiKeyForm(issued: bool) -> impl IntoView {
     let create = ServerAction::<CreateApiKey>::new();
     let created = Feedback::new("create_api_key", create.value());
     let created_message = created.message();
     let list_changed = use_list_changed();
-    // The key of a no-JavaScript create (in the dialog's HTML only), or of the last create in the page.
-    let issued = RwSignal::new(issued);
+    // The key of a no-JavaScript create (never in the props, blank in the browser: the dialog's
+    // HTML keeps it), or of the last create in the page.
+    let issued = RwSignal::new(issued.then(|| match with_secrets(None) {
+        Some(Submission::ApiKeyIssued { key, .. }) => key,
+        _ => String::new(),
+    }));
     let form = NodeRef::<leptos::html::Form>::new();
     Effect::new(move |_| {
         if let Some(Ok(new)) = create.value().get() {

@@ -63,7 +63,7 @@ fn EditWebhookView(
                 work_groups
                 templates
             />
-            {is_hmac.then(|| view! { <RegenerateSecret id name version=detail.version submitted/> })}
+            {is_hmac.then(|| view! { <RegenerateSecret id name version=detail.version submitted=submitted.map(Submission::without_secrets)/> })}
         </section>
     }
 }

@@ -76,10 +76,28 @@ pub fn unique(prefix: &str) -> String {
     format!("{prefix}-{}", uuid::Uuid::new_v4().simple())
 }
 
-/// A page's HTML without the `<!>` markers Leptos puts between text nodes for hydration, so
-/// that a check can read `>Revoked</span>` as the browser shows it.
+/// A page's HTML without the markers Leptos puts in for hydration and the islands router (the
+/// `<!>` between text nodes, the `<!--bo-…-->` / `<!--bc-…-->` around branches), so that a check
+/// can read `>Revoked</span>` as the browser shows it.
 pub async fn html(res: reqwest::Response) -> String {
-    res.text().await.unwrap().replace("<!>", "")
+    without_markers(&res.text().await.unwrap())
+}
+
+/// `page` without its HTML comments and `<!>` markers.
+pub fn without_markers(page: &str) -> String {
+    let mut out = String::with_capacity(page.len());
+    let mut rest = page.replace("<!>", "");
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find("-->") {
+            Some(end) => rest = rest[start + end + 3..].to_string(),
+            None => {
+                rest.clear();
+            }
+        }
+    }
+    out.push_str(&rest);
+    out
 }
 
 pub fn client() -> Client {
