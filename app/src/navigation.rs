@@ -48,15 +48,17 @@ fn follow_link(to: &str) {
 
 /// What a page with a list provides so that a control in a row (an island in the islands build)
 /// can say the list changed.
+/// A count of changes, not a `Trigger`: a resource loads again only when its source's value
+/// changes.
 #[derive(Clone, Copy)]
-pub struct ListChanged(pub Trigger);
+pub struct ListChanged(pub RwSignal<u32>);
 
 impl ListChanged {
-    /// Provides it to the page's controls and returns it, for the page's list to `track()`.
-    pub fn provide() -> Trigger {
-        let trigger = Trigger::new();
-        provide_context(ListChanged(trigger));
-        trigger
+    /// Provides it to the page's controls and returns it, for the page's list to `get()`.
+    pub fn provide() -> RwSignal<u32> {
+        let changes = RwSignal::new(0);
+        provide_context(ListChanged(changes));
+        changes
     }
 }
 
@@ -67,7 +69,7 @@ pub fn use_list_changed() -> impl Fn() + Clone + 'static {
     let page = use_context::<ListChanged>();
     let go = use_go();
     move || match page {
-        Some(ListChanged(trigger)) => trigger.notify(),
+        Some(ListChanged(changes)) => changes.update(|n| *n += 1),
         None => go(&current_page()),
     }
 }

@@ -36,7 +36,7 @@ pub fn ApiKeysPage() -> impl IntoView {
 #[component]
 fn ApiKeys() -> impl IntoView {
     let changed = ListChanged::provide();
-    let keys = Resource::new(move || changed.track(), |_| list_api_keys());
+    let keys = Resource::new(move || changed.get(), |_| list_api_keys());
     // Why a no-JavaScript revoke was refused (in the page, the confirmation says it).
     let revoke_refused = use_refused("revoke_api_key").map(|r| r.error.message());
     let submitted = use_submission();

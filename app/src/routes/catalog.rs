@@ -57,7 +57,7 @@ fn CatalogPage(kind: CatalogKind) -> impl IntoView {
     let rename = ServerAction::<RenameCatalogItem>::new();
     let deleted = ListChanged::provide();
     let items = Resource::new(
-        move || (add.version().get(), rename.version().get(), deleted.track()),
+        move || (add.version().get(), rename.version().get(), deleted.get()),
         move |_| list_catalog(kind),
     );
     let editable = use_viewer().is_some_and(|u| u.role == Role::SiteAdmin);
