@@ -52,6 +52,12 @@ fn EditWebhookView(
     };
     let is_hmac = detail.auth_method == AuthMethod::Hmac;
     let name = detail.name.clone();
+    // A webhook without a secret has no regenerate section, so a refused regenerate post (e.g.
+    // an old edit page's form sent after switching to an access token) says why here.
+    let refused_without_section = match &submitted {
+        Some(Submission::RegenerateRefused(message)) if !is_hmac => Some(message.clone()),
+        _ => None,
+    };
     view! {
         <section class="page">
             <p class="crumbs"><a href="/webhooks">"Webhooks"</a> " › " <a href=format!("/webhooks/{id}")>{detail.name.clone()}</a></p>
@@ -63,6 +69,7 @@ fn EditWebhookView(
                 work_groups
                 templates
             />
+            {refused_without_section.map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
             {is_hmac.then(|| view! { <RegenerateSecret id name version=detail.version submitted=submitted.map(Submission::without_secrets)/> })}
         </section>
     }
