@@ -148,7 +148,9 @@ mod tests {
             let work = work.clone();
             async move { work.run(move || stopped.recv().ok()).await }
         });
-        while work.running.available_permits() > 0 {
+        // It holds the permit, and has left the queue (it takes the permit first, then gives
+        // its place back, so seeing the permit taken alone is too early).
+        while work.running.available_permits() > 0 || work.waiting.load(Ordering::SeqCst) > 0 {
             tokio::task::yield_now().await;
         }
         // Three callers in turn take the one place in the queue and give up (the client hung up).
