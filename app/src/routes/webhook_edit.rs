@@ -62,6 +62,7 @@ fn EditWebhookView(
         <section class="page">
             <p class="crumbs"><a href="/webhooks">"Webhooks"</a> " › " <a href=format!("/webhooks/{id}")>{detail.name.clone()}</a></p>
             <h1>"Edit webhook"</h1>
+            {refused_without_section.map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
             <WebhookFormView
                 edit=Some((id, detail.access_token_hint.clone()))
                 initial
@@ -69,7 +70,6 @@ fn EditWebhookView(
                 work_groups
                 templates
             />
-            {refused_without_section.map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
             {is_hmac.then(|| view! { <RegenerateSecret id name version=detail.version submitted=submitted.map(Submission::without_secrets)/> })}
         </section>
     }
