@@ -11,7 +11,7 @@ install-test:
 	bash scripts/install.sh --test
 
 build: install
-	cargo leptos build --release --precompress
+	cargo leptos build --release --split --precompress
 
 run: build
 	LEPTOS_SITE_ROOT=target/site ./target/release/server

@@ -99,7 +99,10 @@ async function once(path, profile) {
   }
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: profile.cpu });
   const wasm = new Map();
-  cdp.on('Network.responseReceived', (e) => { if (e.response.url.endsWith('.wasm')) wasm.set(e.requestId, 0); });
+  const wasmNames = new Set();
+  cdp.on('Network.responseReceived', (e) => {
+    if (e.response.url.endsWith('.wasm')) { wasm.set(e.requestId, 0); wasmNames.add(new URL(e.response.url).pathname.split('/').pop()); }
+  });
   cdp.on('Network.loadingFinished', (e) => { if (wasm.has(e.requestId)) wasm.set(e.requestId, e.encodedDataLength); });
   // The page reports the moment itself, through the console. Waiting with `waitForSelector` would
   // load Playwright's injected script into the page while it starts, on the same throttled main
@@ -124,7 +127,7 @@ async function once(path, profile) {
   const wasmBytes = [...wasm.values()].reduce((a, b) => a + b, 0);
   await ctx.close();
   if (errors.length) throw new Error(`${path}: console errors: ${errors.join(' | ')}`);
-  return { ms, wasmBytes, wasmFiles: wasm.size };
+  return { ms, wasmBytes, wasmFiles: wasm.size, wasmNames: [...wasmNames].sort() };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -137,7 +140,7 @@ for (const path of [FLOOR, ...LEPTOS_FLOORS.keys(), ...PAGES]) {
     const r = {
       page: path === FLOOR ? 'floor (no WASM)' : LEPTOS_FLOORS.get(path) ?? path.replace(String(hook.id), ':id').replace(`/deliveries/${deliveryId}`, '/deliveries/:id'),
       profile: profile.name, median_ms: Math.round(median(samples.map((s) => s.ms))),
-      samples_ms: samples.map((s) => Math.round(s.ms)), wasm_bytes_on_wire: samples[0].wasmBytes, wasm_files: samples[0].wasmFiles,
+      samples_ms: samples.map((s) => Math.round(s.ms)), wasm_bytes_on_wire: samples[0].wasmBytes, wasm_files: samples[0].wasmFiles, wasm_names: samples[0].wasmNames,
     };
     results.push(r);
     console.error(`  ${r.page.padEnd(26)} ${r.profile.padEnd(40)} ${String(r.median_ms).padStart(6)} ms  [${r.samples_ms.join(', ')}]`);
@@ -153,12 +156,15 @@ const bundle = files.map((f) => {
   return { file: f, raw: statSync(join(pkgDir, f)).size, gzip: gzipSync(buf, { level: 9 }).length, brotli: brotliCompressSync(buf).length };
 });
 const sum = (k) => bundle.reduce((a, b) => a + b[k], 0);
+// What a page needs, gzip -9: the console's files it fetched (the Leptos floors' are elsewhere).
+const gzipOf = (names) => names.reduce((a, n) => a + (bundle.find((b) => b.file === n)?.gzip ?? 0), 0);
+for (const r of results) r.wasm_gzip = gzipOf(r.wasm_names);
 
-console.log(`\n| page | ${PROFILES.map((p) => p.name).join(' | ')} | WASM on the wire |`);
-console.log(`|---|${PROFILES.map(() => '---').join('|')}|---|`);
+console.log(`\n| page | ${PROFILES.map((p) => p.name).join(' | ')} | WASM on the wire | its WASM, gzip -9 |`);
+console.log(`|---|${PROFILES.map(() => '---').join('|')}|---|---|`);
 for (let i = 0; i < results.length; i += PROFILES.length) {
   const row = results.slice(i, i + PROFILES.length);
-  console.log(`| ${row[0].page} | ${row.map((r) => `${r.median_ms} ms`).join(' | ')} | ${row[0].wasm_bytes_on_wire.toLocaleString('en')} B (${row[0].wasm_files} files) |`);
+  console.log(`| ${row[0].page} | ${row.map((r) => `${r.median_ms} ms`).join(' | ')} | ${row[0].wasm_bytes_on_wire.toLocaleString('en')} B (${row[0].wasm_files} files) | ${row[0].wasm_gzip ? `${row[0].wasm_gzip.toLocaleString('en')} B` : '–'} |`);
 }
 console.log(`\nWhole app: ${files.length} WASM files, ${sum('raw').toLocaleString('en')} B raw, ${sum('gzip').toLocaleString('en')} B gzip -9, ${sum('brotli').toLocaleString('en')} B brotli`);
 writeFileSync(out, JSON.stringify({ runs, results, bundle, total: { raw: sum('raw'), gzip: sum('gzip'), brotli: sum('brotli') } }, null, 2));

@@ -49,7 +49,7 @@ else
 fi
 
 # Playwright against the release build and Debian Chromium.
-if cargo leptos build --release --precompress 2>&1 | tail -5; then
+if cargo leptos build --release --split --precompress 2>&1 | tail -5; then
   results=end2end/playwright-results.json
   rm -f "$results"
   (cd end2end && npx playwright test) 2>&1 | tee target/test-logs/e2e.log

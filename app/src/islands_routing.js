@@ -4,7 +4,9 @@
 //   old state (a field error the server now shows stays `hidden`);
 // - a list of another length is walked node by node, pairing the wrong rows;
 // - an island is kept even when the new page has another one in its place;
-// - the address changes before the page does.
+// - the address changes before the page does;
+// - a new island is hydrated without waiting, but a lazy one's code is fetched first, so the
+//   page is marked interactive again only once its islands are.
 // Served inline by `shell` in the islands build instead of the upstream copy.
 let NAVIGATION = 0;
 
@@ -62,11 +64,18 @@ async function navigateToPage(
 		const transition = async () => {
 			try {
 				diffPages(htmlString);
+				// Hookwell: a lazy island's code may still have to be fetched, so the page is
+				// marked interactive again (`data-hydrated`) only once the new islands are.
+				const pending = [];
 				for(const island of document.querySelectorAll("leptos-island")) {
 					if(!island.$$hydrated) {
-						__hydrateIsland(island, island.dataset.component);
+						pending.push(__hydrateIsland(island, island.dataset.component));
 						island.$$hydrated = true;
 					}
+				}
+				if(pending.length && document.body.dataset.hydrated === "true") {
+					delete document.body.dataset.hydrated;
+					Promise.all(pending).then(() => { document.body.dataset.hydrated = "true"; }, console.error);
 				}
 			} catch(e) {
 				console.error(e);

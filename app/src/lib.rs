@@ -5,6 +5,7 @@
 pub mod api;
 pub mod components;
 pub mod error;
+pub mod hydration;
 pub mod model;
 pub mod navigation;
 pub mod routes;
@@ -34,8 +35,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 // No favicon request (and no 404 in the console): an empty inline icon.
                 <link rel="icon" href="data:,"/>
-                <HydrationScripts options islands=cfg!(feature = "islands")/>
-                <IslandsRouter/>
+                <Scripts options/>
                 <MetaTags/>
             </head>
             <body>
@@ -45,11 +45,17 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// In the islands build: Leptos' islands router, with our fixes (see the file's header).
+/// The scripts that make the page interactive. In the islands build: the islands' loader (see
+/// `hydration`) and Leptos' islands router, with our fixes (see the file's header).
 #[component]
-fn IslandsRouter() -> impl IntoView {
+fn Scripts(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "islands")]
-    return view! { <script type="module" nonce=leptos::nonce::use_nonce()>{include_str!("islands_routing.js")}</script> };
+    return view! {
+        <hydration::IslandScripts options/>
+        <script type="module" nonce=leptos::nonce::use_nonce()>{include_str!("islands_routing.js")}</script>
+    };
+    #[cfg(not(feature = "islands"))]
+    view! { <HydrationScripts options/> }
 }
 
 /// The signed-in user for this page view (sign-in and sign-out reload the page).
@@ -111,9 +117,12 @@ pub fn hydrate() {
         navigation::follow_server_redirects();
         leptos::mount::hydrate_islands();
     }
+    // In the islands build, src/island_script.js marks the page once its islands are hydrated.
     #[cfg(not(feature = "islands"))]
-    leptos::mount::hydrate_body(App);
-    if let Some(body) = leptos::prelude::document().body() {
-        let _ = body.set_attribute("data-hydrated", "true");
+    {
+        leptos::mount::hydrate_body(App);
+        if let Some(body) = leptos::prelude::document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
     }
 }

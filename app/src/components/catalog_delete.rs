@@ -10,9 +10,10 @@ use leptos::prelude::*;
 /// Delete in a row of the work group or template list: a link to the confirmation page, which
 /// once the page is interactive opens the confirmation (with the webhooks limited to the item)
 /// in the page instead.
-#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(feature = "islands", island(lazy))]
 #[cfg_attr(not(feature = "islands"), component)]
 pub fn CatalogDeleteButton(kind: CatalogKind, id: i32, name: String) -> impl IntoView {
+    crate::hydration::preload_island("catalog_delete_button");
     let ready = hydrated();
     let deleting = RwSignal::new(false);
     let delete = ServerAction::<DeleteCatalogItem>::new();

@@ -10,9 +10,10 @@ use leptos::prelude::*;
 /// `/webhooks/:id/regenerate-secret` (first to ask, then with `confirm=yes`); with it the same
 /// confirmation opens in the page. The confirmation carries the webhook's `version`, so a form
 /// that is posted twice (a reload, a double click) rotates the secret only once.
-#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(feature = "islands", island(lazy))]
 #[cfg_attr(not(feature = "islands"), component)]
 pub fn RegenerateSecret(id: i32, name: String, version: i32, submitted: Option<Submission>) -> impl IntoView {
+    crate::hydration::preload_island("regenerate_secret");
     // The props carry it without the secret.
     let submitted = with_secrets(submitted);
     let issued = RwSignal::new(match &submitted {

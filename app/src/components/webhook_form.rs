@@ -10,7 +10,7 @@ use leptos::prelude::*;
 /// The create / edit form. Without JavaScript it posts to the page's own URL and the server
 /// answers with the page again (errors, typed values kept) or the next page. With JavaScript
 /// it validates as you type, shows only the fields that apply and saves through a server function.
-#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(feature = "islands", island(lazy))]
 #[cfg_attr(not(feature = "islands"), component)]
 pub fn WebhookFormView(
     /// `(id, access token hint)` when editing.
@@ -20,6 +20,7 @@ pub fn WebhookFormView(
     work_groups: Vec<CatalogItem>,
     templates: Vec<CatalogItem>,
 ) -> impl IntoView {
+    crate::hydration::preload_island("webhook_form_view");
     let ready = hydrated();
     let edit_id = edit.as_ref().map(|e| e.0);
     let token_hint = edit.and_then(|e| e.1);

@@ -65,9 +65,10 @@ fn ApiKeys() -> impl IntoView {
 /// The create form, and the new key's shown-once dialog. Without JavaScript the form posts to
 /// `/api-keys` and the server shows the key in its dialog (`issued`); with it, the server
 /// function is called and the dialog opens in the page.
-#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(feature = "islands", island(lazy))]
 #[cfg_attr(not(feature = "islands"), component)]
 fn NewApiKeyForm(issued: bool) -> impl IntoView {
+    crate::hydration::preload_island("new_api_key_form");
     let create = ServerAction::<CreateApiKey>::new();
     let created = Feedback::new("create_api_key", create.value());
     let created_message = created.message();
@@ -160,9 +161,10 @@ fn KeyTable(list: Vec<ApiKeyRow>) -> impl IntoView {
 
 /// Revoke in a row: a link to `/api-keys/:id/revoke`, which once the page is interactive opens
 /// the confirmation in the page instead.
-#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(feature = "islands", island(lazy))]
 #[cfg_attr(not(feature = "islands"), component)]
 fn RevokeKeyButton(key: ApiKeyRow) -> impl IntoView {
+    crate::hydration::preload_island("revoke_key_button");
     let ready = hydrated();
     let revoking = RwSignal::new(false);
     let revoke = ServerAction::<RevokeApiKey>::new();
