@@ -90,6 +90,10 @@ mod ssr {
     }
 
     pub fn preload(island: &str) {
+        // A page fetched by the islands router: only its body and title are used.
+        if use_context::<leptos::hydration::IslandsRouterNavigation>().is_some() {
+            return;
+        }
         let Some(page) = use_context::<PageChunks>() else { return };
         let Some(files) = page.chunks.get(island) else { return };
         for file in files {

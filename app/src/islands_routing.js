@@ -5,6 +5,8 @@
 // - a list of another length is walked node by node, pairing the wrong rows;
 // - an island is kept even when the new page has another one in its place;
 // - the address changes before the page does;
+// - `<head>` is walked node by node like the rest, so heads of different lengths (the pages'
+//   WASM chunk preloads) throw the whole walk off: now only the title is taken from it;
 // - a new island is hydrated without waiting, but a lazy one's code is fetched first, so the
 //   page is marked interactive again only once its islands are.
 // Served inline by `shell` in the islands build instead of the upstream copy.
@@ -208,6 +210,18 @@ function diffRange(oldDocument, oldRoot, newDocument, newRoot, oldEnd, newEnd) {
 			break;
 		}
 
+		// Hookwell: `<head>` is kept, but for the title. Its scripts have run, and the preloads
+		// of a page's WASM chunks differ from page to page: a node-by-node walk of heads of
+		// different lengths would pair the rest of the two documents wrongly.
+		if (oldNode.nodeType === Node.ELEMENT_NODE && oldNode.tagName === "HEAD") {
+			const title = newNode.querySelector("title");
+			if (title) {
+				document.title = title.textContent;
+			}
+			oldDocWalker.currentNode = lastDescendant(oldNode);
+			newDocWalker.currentNode = lastDescendant(newNode);
+			continue;
+		}
 		// if the nodes are different, we need to replace the old with the new
 		// because of the typed view tree, this should never actually happen
 		if (oldNode.nodeType !== newNode.nodeType) {
@@ -241,7 +255,7 @@ function diffRange(oldDocument, oldRoot, newDocument, newRoot, oldEnd, newEnd) {
 		// node-by-node walk would pair the wrong rows: its children are replaced as a whole.
 		else if (oldNode.nodeType === Node.ELEMENT_NODE && oldNode.tagName === newNode.tagName
 			&& oldNode.childNodes.length !== newNode.childNodes.length
-			&& oldNode.tagName !== "HEAD" && !newNode.querySelector("script")) {
+			&& !newNode.querySelector("script")) {
 			diffElement(oldNode, newNode);
 			oldNode.replaceChildren(...[...newNode.childNodes].map((n) => document.importNode(n, true)));
 			oldDocWalker.currentNode = lastDescendant(oldNode);

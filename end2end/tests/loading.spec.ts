@@ -1,0 +1,69 @@
+import { Page } from '@playwright/test';
+import { test, expect, signIn, hydrated, jsOn, unique, ADMIN } from './support';
+import { createViaRpc, deleteViaRpc, webhookForm } from './helpers';
+
+/** The WASM files a full load of `path` fetches until the page is interactive, and the ones its `<head>` preloads. */
+async function wasmOf(page: Page, path: string) {
+  const fetched = new Set<string>();
+  const onRequest = (r: { url(): string }) => { if (r.url().endsWith('.wasm')) fetched.add(new URL(r.url()).pathname); };
+  page.on('request', onRequest);
+  await page.goto(path);
+  await hydrated(page, true);
+  page.off('request', onRequest);
+  const preloaded = await page.locator('head link[rel=preload][href$=".wasm"]').evaluateAll((ls) => ls.map((l) => l.getAttribute('href')));
+  return { fetched: [...fetched].sort(), preloaded: preloaded.sort() };
+}
+
+test.describe('loading the console', () => {
+  test('a page fetches only the WASM of the parts it makes interactive, and names it in its head first', async ({ page }, testInfo) => {
+    test.skip(!jsOn(testInfo), 'only a browser with JavaScript loads WASM');
+    // The sign-in page has no island of its own: the main module alone.
+    const login = await wasmOf(page, '/login');
+    expect(login.fetched).toEqual(['/pkg/hookwell.wasm']);
+    expect(login.preloaded).toEqual(['/pkg/hookwell.wasm']);
+
+    await signIn(page, ADMIN);
+    const { id } = await createViaRpc(page, { name: unique('Loading') });
+    try {
+      // The edit page: the form's and the regenerate dialog's chunks, every one preloaded (so it
+      // downloads alongside the main module, not after it), and the form reacts.
+      const edit = await wasmOf(page, `/webhooks/${id}/edit`);
+      expect(edit.fetched.length).toBeGreaterThan(1);
+      expect(edit.preloaded).toEqual(expect.arrayContaining(edit.fetched));
+      const form = webhookForm(page);
+      await form.name.fill('x');
+      await form.name.fill('');
+      await expect(page.locator('#name-error')).toHaveText('Enter a name.');
+
+      // The API-key page needs chunks the edit page did not fetch (its form and Revoke).
+      const keys = await wasmOf(page, '/api-keys');
+      expect(keys.preloaded).toEqual(expect.arrayContaining(keys.fetched));
+      expect(keys.fetched.filter((f) => !edit.fetched.includes(f)).length).toBeGreaterThan(0);
+      expect(edit.fetched.filter((f) => !keys.fetched.includes(f)).length).toBeGreaterThan(0);
+    } finally {
+      await deleteViaRpc(page, id);
+    }
+  });
+
+  test('a page reached by a link gets its islands loaded and working', async ({ page }, testInfo) => {
+    test.skip(!jsOn(testInfo), 'only a browser with JavaScript loads WASM');
+    await signIn(page, ADMIN);
+    const { id } = await createViaRpc(page, { name: unique('Loading link') });
+    try {
+      await page.goto(`/webhooks/${id}`);
+      await hydrated(page, true);
+      const marker = await page.evaluate(() => { (window as unknown as { marker: number }).marker = 42; return 42; });
+      await page.getByRole('link', { name: 'Edit', exact: true }).click();
+      await page.waitForURL(/\/edit$/);
+      await hydrated(page, true);
+      const form = webhookForm(page);
+      await form.name.fill('x');
+      await form.name.fill('');
+      await expect(page.locator('#name-error')).toHaveText('Enter a name.');
+      // Still the same document: the islands router patched the page in.
+      expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(marker);
+    } finally {
+      await deleteViaRpc(page, id);
+    }
+  });
+});
