@@ -23,8 +23,9 @@ use leptos_router::{
 };
 use model::CurrentUser;
 
-/// The HTML document around the app. `<body>` gets `data-hydrated="true"` once the WASM runs (the
-/// server never sends the attribute: the islands router copies the next page's body attributes
+/// The HTML document around the app. `<body>` gets `data-hydrated="true"` once the page is
+/// interactive: its islands hydrated, or the whole page in the whole-page build (the server never
+/// sends the attribute: the islands router copies the next page's body attributes
 /// onto this one, and would otherwise take the mark away).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
