@@ -17,6 +17,10 @@ fi
 if ! wasm-bindgen --version 2>/dev/null | grep -q '0.2.130'; then
   cargo install wasm-bindgen-cli --version 0.2.130
 fi
+# The Rust tests run under cargo-nextest (each test in its own process, with a time limit).
+if $want_test && ! cargo nextest --version >/dev/null 2>&1; then
+  cargo install cargo-nextest --locked
+fi
 if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -x end2end/node_modules/.bin/sass ] \
    || { $want_test && [ ! -d end2end/node_modules/@playwright/test ]; }; then
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund)

@@ -11,12 +11,15 @@ passed=0
 failed=0
 status=0
 
-# Adds the counts from cargo's "test result:" lines in $1.
+# Adds the counts from cargo-nextest's summary line in $1 ("N tests run: N passed (N flaky),
+# N failed, …"); flaky tests (failed once, then passed) count as passed and are listed.
 count_cargo() {
-  local p f
-  p=$(awk '/^test result:/ { for (i = 1; i < NF; i++) if ($(i + 1) ~ /^passed/) s += $i } END { print s + 0 }' "$1")
-  f=$(awk '/^test result:/ { for (i = 1; i < NF; i++) if ($(i + 1) ~ /^failed/) s += $i } END { print s + 0 }' "$1")
+  local summary p f
+  summary=$(grep -E '^ *Summary \[' "$1" | tail -1)
+  p=$(sed -nE 's/.* ([0-9]+) passed.*/\1/p' <<<"$summary")
+  f=$(grep -oE '[0-9]+ (failed|timed out)' <<<"$summary" | awk '{ s += $1 } END { print s + 0 }')
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  grep -E '^ *FLAKY' "$1" || true
   echo "== $2: ${p:-0} passed, ${f:-0} failed"
 }
 
@@ -24,12 +27,12 @@ run_cargo() { # name, then the command
   local name=$1; shift
   local log="target/test-logs/$name.log"
   if ! "$@" 2>&1 | tee "$log"; then status=1; fi
-  if ! grep -q '^test result:' "$log"; then echo "== $name: did not run"; failed=$((failed + 1)); status=1; fi
+  if ! grep -qE '^ *Summary \[' "$log"; then echo "== $name: did not run"; failed=$((failed + 1)); status=1; fi
   count_cargo "$log" "$name"
 }
 
-run_cargo rust-app cargo test -p app --features ssr
-run_cargo rust-server-sqlite cargo test -p server
+run_cargo rust-app cargo nextest run -p app --features ssr
+run_cargo rust-server-sqlite cargo nextest run -p server
 
 # The wire contract checked by stock libraries (PyJWT, standardwebhooks from PyPI), not our code.
 if bash examples/receiver/stock_check/run.sh 2>&1 | tee target/test-logs/stock-libraries.log | tail -3 \
@@ -42,7 +45,7 @@ fi
 # The same integration tests against PostgreSQL (a throwaway database on the local cluster).
 if bash scripts/pg-test-db.sh > target/test-logs/pg-url 2> target/test-logs/pg-setup.log; then
   # HOOKWELL_TEST_PG_OUTAGE: this run may stop and start the cluster (crash::a_postgres_outage…).
-  TEST_DATABASE_URL=$(cat target/test-logs/pg-url) HOOKWELL_TEST_PG_OUTAGE=1 run_cargo rust-server-postgres cargo test -p server --test it -- --test-threads=1
+  TEST_DATABASE_URL=$(cat target/test-logs/pg-url) HOOKWELL_TEST_PG_OUTAGE=1 run_cargo rust-server-postgres cargo nextest run -p server --test it --test-threads 1
 else
   cat target/test-logs/pg-setup.log
   echo "== rust-server-postgres: PostgreSQL could not be started"; failed=$((failed + 1)); status=1

@@ -1,4 +1,4 @@
-//! How a page becomes interactive in the islands build. The browser loads one small main WASM
+//! How a page becomes interactive. The browser loads one small main WASM
 //! module, which hydrates the page's islands; every island but the always-present
 //! `FocusAfterNavigation` is `#[island(lazy)]`, so its code is a chunk split off the main
 //! module (`cargo leptos build --split`) and fetched only by pages that show it. The server

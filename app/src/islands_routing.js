@@ -9,7 +9,7 @@
 //   WASM chunk preloads) throw the whole walk off: now only the title is taken from it;
 // - a new island is hydrated without waiting, but a lazy one's code is fetched first, so the
 //   page is marked interactive again only once its islands are.
-// Served inline by `shell` in the islands build instead of the upstream copy.
+// Served inline by `shell` instead of the upstream copy.
 let NAVIGATION = 0;
 
 window.addEventListener("click", async (ev) => {

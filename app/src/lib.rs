@@ -24,7 +24,7 @@ use leptos_router::{
 use model::CurrentUser;
 
 /// The HTML document around the app. `<body>` gets `data-hydrated="true"` once the page is
-/// interactive: its islands hydrated, or the whole page in the whole-page build (the server never
+/// interactive, its islands hydrated (the server never
 /// sends the attribute: the islands router copies the next page's body attributes
 /// onto this one, and would otherwise take the mark away).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -46,17 +46,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The scripts that make the page interactive. In the islands build: the islands' loader (see
-/// `hydration`) and Leptos' islands router, with our fixes (see the file's header).
+/// The scripts that make the page interactive: the islands' loader (see `hydration`) and Leptos'
+/// islands router, with our fixes (see the file's header).
 #[component]
 fn Scripts(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "islands")]
-    return view! {
+    view! {
         <hydration::IslandScripts options/>
         <script type="module" nonce=leptos::nonce::use_nonce()>{include_str!("islands_routing.js")}</script>
-    };
-    #[cfg(not(feature = "islands"))]
-    view! { <HydrationScripts options/> }
+    }
 }
 
 /// The signed-in user for this page view (sign-in and sign-out reload the page).
@@ -109,21 +106,10 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Called by the WASM entry point: takes over the server-rendered page (in the islands build,
-/// its islands).
+/// Called by the WASM entry point: takes over the server-rendered page's islands
+/// (src/island_script.js marks the page once they are hydrated).
 #[cfg(feature = "hydrate")]
 pub fn hydrate() {
-    #[cfg(feature = "islands")]
-    {
-        navigation::follow_server_redirects();
-        leptos::mount::hydrate_islands();
-    }
-    // In the islands build, src/island_script.js marks the page once its islands are hydrated.
-    #[cfg(not(feature = "islands"))]
-    {
-        leptos::mount::hydrate_body(App);
-        if let Some(body) = leptos::prelude::document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    }
+    navigation::follow_server_redirects();
+    leptos::mount::hydrate_islands();
 }

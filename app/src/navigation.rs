@@ -1,32 +1,22 @@
-//! Moving between pages from code: after a save, or Continue in a dialog. The whole-page build
-//! has the client router for it. The islands build (feature `islands`) runs no router in the
-//! browser, only Leptos' islands router, which fetches the next page and patches the document;
-//! it follows links that are clicked, so the way to it from code is clicking one. Either way the
-//! page stays one document.
+//! Moving between pages from code: after a save, or Continue in a dialog. The browser runs no
+//! router, only Leptos' islands router, which fetches the next page and patches the document;
+//! it follows links that are clicked, so the way to it from code is clicking one. The page stays
+//! one document.
 use leptos::prelude::*;
 
 /// A function that goes to a path of the app, staying in the page.
 pub fn use_go() -> impl Fn(&str) + Clone + 'static {
-    #[cfg(not(feature = "islands"))]
-    {
-        let navigate = leptos_router::hooks::use_navigate();
-        move |to: &str| navigate(to, Default::default())
-    }
-    #[cfg(feature = "islands")]
-    {
-        follow_link
-    }
+    follow_link
 }
 
 /// Where a server function called from an island redirects (e.g. Delete to the list), the page
-/// goes, through the islands router. (The client router does this in the whole-page build.)
-#[cfg(all(feature = "islands", feature = "hydrate"))]
+/// goes, through the islands router.
+#[cfg(feature = "hydrate")]
 pub fn follow_server_redirects() {
     let _ = server_fn::redirect::set_redirect_hook(follow_link);
 }
 
 /// Clicks a link to `to`, for the islands router to follow.
-#[cfg(feature = "islands")]
 fn follow_link(to: &str) {
     #[cfg(feature = "hydrate")]
     {
@@ -46,43 +36,22 @@ fn follow_link(to: &str) {
     let _ = to;
 }
 
-/// What a page with a list provides so that a control in a row (an island in the islands build)
-/// can say the list changed.
-/// A count of changes, not a `Trigger`: a resource loads again only when its source's value
-/// changes.
-#[derive(Clone, Copy)]
-pub struct ListChanged(pub RwSignal<u32>);
-
-impl ListChanged {
-    /// Provides it to the page's controls and returns it, for the page's list to `get()`.
-    pub fn provide() -> RwSignal<u32> {
-        let changes = RwSignal::new(0);
-        provide_context(ListChanged(changes));
-        changes
-    }
-}
-
-/// A function that shows the page's lists as they are now: the whole-page build loads them again
-/// in the page (see [`ListChanged`]); the islands build, where a row's control cannot reach the
-/// page, fetches the page again through the islands router.
+/// A function that shows the page as it is now, after a row's control (an island, which cannot
+/// reach the page's list) changed the list: the islands router fetches the page again.
 pub fn use_list_changed() -> impl Fn() + Clone + 'static {
-    let page = use_context::<ListChanged>();
     let go = use_go();
-    move || match page {
-        Some(ListChanged(changes)) => changes.update(|n| *n += 1),
-        None => go(&current_page()),
-    }
+    move || go(&current_page())
 }
 
 /// The path and query of the page being shown, e.g. `/webhooks?page=2`.
 pub fn current_page() -> String {
-    // In the islands build the browser has no router to ask.
-    #[cfg(all(feature = "islands", feature = "hydrate"))]
+    // The browser has no router to ask.
+    #[cfg(feature = "hydrate")]
     {
         let l = window().location();
         format!("{}{}", l.pathname().unwrap_or_default(), l.search().unwrap_or_default())
     }
-    #[cfg(not(all(feature = "islands", feature = "hydrate")))]
+    #[cfg(not(feature = "hydrate"))]
     {
         let loc = leptos_router::hooks::use_location();
         let (path, search) = (loc.pathname.get_untracked(), loc.search.get_untracked());

@@ -66,4 +66,31 @@ test.describe('loading the console', () => {
       await deleteViaRpc(page, id);
     }
   });
+
+  test('what is typed before the form is interactive is kept and saved', async ({ page }, testInfo) => {
+    test.skip(!jsOn(testInfo), 'only a browser with JavaScript loads WASM');
+    await signIn(page, ADMIN);
+    const { id } = await createViaRpc(page, { name: unique('Typed early') });
+    try {
+      // The form's own chunk is held back until the name has been typed: the page is shown,
+      // its form not yet interactive.
+      let release = () => {};
+      const gate = new Promise<void>((resolve) => { release = resolve; });
+      await page.route('**/split_webhook_form_view_*.wasm', async (route) => { await gate; await route.continue(); });
+      await page.goto(`/webhooks/${id}/edit`);
+      const form = webhookForm(page);
+      const renamed = unique('Renamed early');
+      await form.name.fill(renamed);
+      await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
+      release();
+      await hydrated(page, true);
+      await expect(form.name).toHaveValue(renamed);
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await page.waitForURL(new RegExp(`/webhooks/${id}$`));
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(renamed);
+    } finally {
+      await page.unrouteAll({ behavior: 'ignoreErrors' });
+      await deleteViaRpc(page, id);
+    }
+  });
 });

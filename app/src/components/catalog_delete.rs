@@ -10,8 +10,7 @@ use leptos::prelude::*;
 /// Delete in a row of the work group or template list: a link to the confirmation page, which
 /// once the page is interactive opens the confirmation (with the webhooks limited to the item)
 /// in the page instead.
-#[cfg_attr(feature = "islands", island(lazy))]
-#[cfg_attr(not(feature = "islands"), component)]
+#[island(lazy)]
 pub fn CatalogDeleteButton(kind: CatalogKind, id: i32, name: String) -> impl IntoView {
     crate::hydration::preload_island("catalog_delete_button");
     let ready = hydrated();
@@ -36,7 +35,7 @@ pub fn CatalogDeleteButton(kind: CatalogKind, id: i32, name: String) -> impl Int
     view! {
         <a class="button danger" href=format!("{}/{id}/delete", kind.path()) aria-label=format!("Delete {name}")
             on:click=move |ev| if ready.get_untracked() { ev.prevent_default(); deleting.set(true); }>"Delete"</a>
-        // Not `Loaded`: its error pages need the client router, which the islands build lacks.
+        // Not `Loaded`: its error pages need the client router, which the browser does not run.
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match usage.await {

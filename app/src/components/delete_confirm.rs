@@ -7,8 +7,7 @@ use leptos::prelude::*;
 
 /// Delete on a webhook's page: a link to `/webhooks/:id/delete`, which once the page is
 /// interactive opens the confirmation in the page instead.
-#[cfg_attr(feature = "islands", island(lazy))]
-#[cfg_attr(not(feature = "islands"), component)]
+#[island(lazy)]
 pub fn DeleteWebhookButton(id: i32, name: String) -> impl IntoView {
     crate::hydration::preload_island("delete_webhook_button");
     let ready = hydrated();

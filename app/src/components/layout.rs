@@ -2,8 +2,6 @@ use crate::model::Role;
 use crate::use_viewer;
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
-#[cfg(not(feature = "islands"))]
-use leptos_router::hooks::use_location;
 
 /// Header, navigation and main area around every page.
 #[component]
@@ -45,25 +43,9 @@ pub fn Frame(children: Children) -> impl IntoView {
     }
 }
 
-/// After a navigation in the page, focus that was on the old page goes to the new heading.
-#[cfg(not(feature = "islands"))]
-#[component]
-fn FocusAfterNavigation() -> impl IntoView {
-    use crate::components::modal::focus_heading_if_lost;
-    let pathname = use_location().pathname;
-    Effect::new(move |before: Option<String>| {
-        let now = pathname.get();
-        if before.is_some_and(|b| b != now) {
-            focus_heading_if_lost();
-        }
-        now
-    });
-}
-
-/// The same for the islands build, where the browser has no router to watch: after a link is
-/// followed or a form posted, once the address changes (the islands router sets it when the new
-/// page is in), and after Back.
-#[cfg(feature = "islands")]
+/// After a navigation in the page, focus that was on the old page goes to the new heading: after
+/// a link is followed or a form posted, once the address changes (the islands router sets it when
+/// the new page is in), and after Back. The browser has no router to watch.
 #[island]
 fn FocusAfterNavigation() -> impl IntoView {
     #[cfg(feature = "hydrate")]

@@ -3,26 +3,55 @@ use crate::api::webhooks::regenerate_hmac_secret;
 use crate::components::modal::Modal;
 use crate::components::secret_dialog::SecretDialog;
 use crate::model::SecretGrace;
-use crate::submission::{with_secrets, Submission};
+use crate::submission::Submission;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// How the section starts after a no-JavaScript post: the island's props. A small enum rather
+/// than the whole `Submission`, whose deserializer (webhook forms, errors) the browser would
+/// otherwise carry for this island.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RegenerateStart {
+    Idle,
+    /// `Regenerate HMAC secret` was pressed: ask.
+    Confirming,
+    /// Regenerating was refused, with the reason.
+    Refused(String),
+    /// A new secret was issued (the server renders it from the post; the props never carry it).
+    Issued,
+}
+
+impl RegenerateStart {
+    pub fn of(submitted: Option<&Submission>) -> Self {
+        match submitted {
+            Some(Submission::ConfirmRegenerate) => RegenerateStart::Confirming,
+            Some(Submission::RegenerateRefused(message)) => RegenerateStart::Refused(message.clone()),
+            Some(Submission::SecretIssued { .. }) => RegenerateStart::Issued,
+            _ => RegenerateStart::Idle,
+        }
+    }
+}
+
+/// The secret a no-JavaScript post just issued: on the server, from the post; in the browser,
+/// where islands do not see the page's context, blank (the dialog reads it from the page).
+fn issued_secret() -> String {
+    match use_context::<Submission>() {
+        Some(Submission::SecretIssued { secret, .. }) => secret,
+        _ => String::new(),
+    }
+}
 
 /// The "HMAC secret" section of the edit page. Without JavaScript the two forms post to
 /// `/webhooks/:id/regenerate-secret` (first to ask, then with `confirm=yes`); with it the same
 /// confirmation opens in the page. The confirmation carries the webhook's `version`, so a form
 /// that is posted twice (a reload, a double click) rotates the secret only once.
-#[cfg_attr(feature = "islands", island(lazy))]
-#[cfg_attr(not(feature = "islands"), component)]
-pub fn RegenerateSecret(id: i32, name: String, version: i32, submitted: Option<Submission>) -> impl IntoView {
+#[island(lazy)]
+pub fn RegenerateSecret(id: i32, name: String, version: i32, start: RegenerateStart) -> impl IntoView {
     crate::hydration::preload_island("regenerate_secret");
-    // The props carry it without the secret.
-    let submitted = with_secrets(submitted);
-    let issued = RwSignal::new(match &submitted {
-        Some(Submission::SecretIssued { secret, .. }) => Some(secret.clone()),
-        _ => None,
-    });
-    let confirming = RwSignal::new(matches!(submitted, Some(Submission::ConfirmRegenerate)));
-    let refused = RwSignal::new(match &submitted {
-        Some(Submission::RegenerateRefused(message)) => Some(message.clone()),
+    let issued = RwSignal::new((start == RegenerateStart::Issued).then(issued_secret));
+    let confirming = RwSignal::new(start == RegenerateStart::Confirming);
+    let refused = RwSignal::new(match start {
+        RegenerateStart::Refused(message) => Some(message),
         _ => None,
     });
     let grace = RwSignal::new(SecretGrace::None);

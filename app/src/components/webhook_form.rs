@@ -10,8 +10,7 @@ use leptos::prelude::*;
 /// The create / edit form. Without JavaScript it posts to the page's own URL and the server
 /// answers with the page again (errors, typed values kept) or the next page. With JavaScript
 /// it validates as you type, shows only the fields that apply and saves through a server function.
-#[cfg_attr(feature = "islands", island(lazy))]
-#[cfg_attr(not(feature = "islands"), component)]
+#[island(lazy)]
 pub fn WebhookFormView(
     /// `(id, access token hint)` when editing.
     edit: Option<(i32, Option<String>)>,
@@ -82,6 +81,20 @@ pub fn WebhookFormView(
         }
     };
 
+    // What was typed (or ticked) before the island hydrated stays: the inputs hold it, the
+    // state starts from what the server rendered. A lazily loaded form can arrive a moment
+    // after the page is shown.
+    let form_el = NodeRef::<leptos::html::Form>::new();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let Some(typed) = form_el.get().and_then(|el| typed_values(&el)) else { return };
+        let changed = form.with_untracked(|f| f.changed_fields(&typed));
+        if !changed.is_empty() {
+            form.set(typed);
+            touched.update(|t| t.extend(changed.into_iter().filter(|f| *f != field::VERSION)));
+        }
+    });
+
     let event_type = Memo::new(move |_| form.with(|f| EventType::parse(&f.event_type)));
     let auth = Memo::new(move |_| form.with(|f| AuthMethod::parse(&f.auth_method)));
     // Without JavaScript every field is on the page (with a hint); with it, only those that apply.
@@ -106,7 +119,7 @@ pub fn WebhookFormView(
     let cancel_href = edit_id.map_or("/webhooks".to_string(), |id| format!("/webhooks/{id}"));
 
     view! {
-        <form method="post" action=action_url class="webhook-form" novalidate on:submit=on_submit>
+        <form node_ref=form_el method="post" action=action_url class="webhook-form" novalidate on:submit=on_submit>
             <p class="form-error" role="alert" hidden=move || form_error.get().is_none()>{move || form_error.get().unwrap_or_default()}</p>
             {(!initial.version.is_empty()).then(|| view! { <input type="hidden" name=field::VERSION value=initial.version.clone()/> })}
 
@@ -222,6 +235,27 @@ pub fn WebhookFormView(
         </form>
         {move || issued.get().and_then(|s| s.new_secret.map(|secret| view! { <SecretDialog webhook_id=s.id secret/> }))}
     }
+}
+
+/// The form's inputs as they are now, read as the browser would post them.
+#[cfg(feature = "hydrate")]
+fn typed_values(el: &web_sys::HtmlFormElement) -> Option<WebhookForm> {
+    let data = web_sys::FormData::new_with_form(el).ok()?;
+    let one = |k: &str| data.get(k).as_string().unwrap_or_default();
+    let all = |k: &str| data.get_all(k).iter().filter_map(|v| v.as_string()).collect();
+    Some(WebhookForm {
+        name: one(field::NAME),
+        url: one(field::URL),
+        auth_method: one(field::AUTH_METHOD),
+        access_token: one(field::ACCESS_TOKEN),
+        event_type: one(field::EVENT_TYPE),
+        event_name: one(field::EVENT_NAME),
+        active: data.get(field::ACTIVE).as_string(),
+        ssl: one(field::SSL),
+        work_groups: all(field::WORK_GROUPS),
+        templates: all(field::TEMPLATES),
+        version: one(field::VERSION),
+    })
 }
 
 /// The line above the form: a form-wide reason, or a pointer to the refused fields.

@@ -166,6 +166,26 @@ pub struct WebhookForm {
 }
 
 impl WebhookForm {
+    /// The fields (names as in [`field`]) whose values differ between `self` and `other`.
+    pub fn changed_fields(&self, other: &WebhookForm) -> Vec<&'static str> {
+        [
+            (field::NAME, self.name != other.name),
+            (field::URL, self.url != other.url),
+            (field::AUTH_METHOD, self.auth_method != other.auth_method),
+            (field::ACCESS_TOKEN, self.access_token != other.access_token),
+            (field::EVENT_TYPE, self.event_type != other.event_type),
+            (field::EVENT_NAME, self.event_name != other.event_name),
+            (field::ACTIVE, self.active != other.active),
+            (field::SSL, self.ssl != other.ssl),
+            (field::WORK_GROUPS, self.work_groups != other.work_groups),
+            (field::TEMPLATES, self.templates != other.templates),
+            (field::VERSION, self.version != other.version),
+        ]
+        .into_iter()
+        .filter_map(|(f, changed)| changed.then_some(f))
+        .collect()
+    }
+
     /// The defaults of a new webhook: HMAC, active, Block untrusted SSL.
     pub fn new_defaults() -> Self {
         WebhookForm {
@@ -441,6 +461,18 @@ pub struct SavedWebhook {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn changed_fields_names_exactly_the_fields_that_differ() {
+        let before = WebhookForm::new_defaults();
+        assert!(before.changed_fields(&before.clone()).is_empty());
+        let mut typed = before.clone();
+        typed.name = "Typed early".into();
+        typed.active = None;
+        typed.work_groups = vec!["3".into()];
+        assert_eq!(before.changed_fields(&typed), vec![field::NAME, field::ACTIVE, field::WORK_GROUPS]);
+    }
+
     use super::*;
 
     fn valid() -> WebhookForm {

@@ -8,7 +8,7 @@ use crate::components::page_data::Loaded;
 use crate::components::secret_dialog::ApiKeyDialog;
 use crate::error::AppError;
 use crate::model::{ApiKeyRow, Role};
-use crate::navigation::{use_go, use_list_changed, ListChanged};
+use crate::navigation::{use_go, use_list_changed};
 use crate::submission::{use_refused, use_submission, with_secrets, Submission, PAGE_FIELD};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -35,8 +35,7 @@ pub fn ApiKeysPage() -> impl IntoView {
 
 #[component]
 fn ApiKeys() -> impl IntoView {
-    let changed = ListChanged::provide();
-    let keys = Resource::new(move || changed.get(), |_| list_api_keys());
+    let keys = Resource::new(|| (), |_| list_api_keys());
     // Why a no-JavaScript revoke was refused (in the page, the confirmation says it).
     let revoke_refused = use_refused("revoke_api_key").map(|r| r.error.message());
     let submitted = use_submission();
@@ -65,8 +64,7 @@ fn ApiKeys() -> impl IntoView {
 /// The create form, and the new key's shown-once dialog. Without JavaScript the form posts to
 /// `/api-keys` and the server shows the key in its dialog (`issued`); with it, the server
 /// function is called and the dialog opens in the page.
-#[cfg_attr(feature = "islands", island(lazy))]
-#[cfg_attr(not(feature = "islands"), component)]
+#[island(lazy)]
 fn NewApiKeyForm(issued: bool) -> impl IntoView {
     crate::hydration::preload_island("new_api_key_form");
     let create = ServerAction::<CreateApiKey>::new();
@@ -161,8 +159,7 @@ fn KeyTable(list: Vec<ApiKeyRow>) -> impl IntoView {
 
 /// Revoke in a row: a link to `/api-keys/:id/revoke`, which once the page is interactive opens
 /// the confirmation in the page instead.
-#[cfg_attr(feature = "islands", island(lazy))]
-#[cfg_attr(not(feature = "islands"), component)]
+#[island(lazy)]
 fn RevokeKeyButton(key: ApiKeyRow) -> impl IntoView {
     crate::hydration::preload_island("revoke_key_button");
     let ready = hydrated();

@@ -6,7 +6,6 @@ use crate::components::guard::Guarded;
 use crate::components::page_data::Loaded;
 use crate::error::AppError;
 use crate::model::{CatalogItem, CatalogKind, Role};
-use crate::navigation::ListChanged;
 use crate::use_viewer;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -55,9 +54,8 @@ fn CatalogDeletePage(kind: CatalogKind) -> impl IntoView {
 fn CatalogPage(kind: CatalogKind) -> impl IntoView {
     let add = ServerAction::<AddCatalogItem>::new();
     let rename = ServerAction::<RenameCatalogItem>::new();
-    let deleted = ListChanged::provide();
     let items = Resource::new(
-        move || (add.version().get(), rename.version().get(), deleted.get()),
+        move || (add.version().get(), rename.version().get()),
         move |_| list_catalog(kind),
     );
     let editable = use_viewer().is_some_and(|u| u.role == Role::SiteAdmin);

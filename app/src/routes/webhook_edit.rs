@@ -2,7 +2,7 @@ use super::use_id_param;
 use crate::api::webhooks::{get_webhook, webhook_form_options};
 use crate::components::guard::Guarded;
 use crate::components::page_data::Loaded;
-use crate::components::regenerate_dialog::RegenerateSecret;
+use crate::components::regenerate_dialog::{RegenerateSecret, RegenerateStart};
 use crate::components::webhook_form::WebhookFormView;
 use crate::error::AppError;
 use crate::model::{AuthMethod, CatalogItem, Role, WebhookDetail};
@@ -70,7 +70,7 @@ fn EditWebhookView(
                 work_groups
                 templates
             />
-            {is_hmac.then(|| view! { <RegenerateSecret id name version=detail.version submitted=submitted.map(Submission::without_secrets)/> })}
+            {is_hmac.then(|| view! { <RegenerateSecret id name version=detail.version start=RegenerateStart::of(submitted.as_ref())/> })}
         </section>
     }
 }

@@ -101,6 +101,8 @@ pub fn without_markers(page: &str) -> String {
 }
 
 pub fn client() -> Client {
+    // The process may not have started a server (whose delivery clients install it) yet.
+    server::delivery::client::install_crypto_provider();
     Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap()
 }
 
