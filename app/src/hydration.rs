@@ -1,10 +1,84 @@
-//! How a page becomes interactive. The browser loads one small main WASM
-//! module, which hydrates the page's islands; every island but the always-present
-//! `FocusAfterNavigation` is `#[island(lazy)]`, so its code is a chunk split off the main
-//! module (`cargo leptos build --split`) and fetched only by pages that show it. The server
-//! names those chunks in `<head>` (`preload`), so they download alongside the main module
-//! instead of after it.
+//! How a page becomes interactive. The browser loads one small main WASM module, which
+//! hydrates the page's islands. Every island but the always-present `FocusAfterNavigation` is
+//! lazy: its code is in a module split off the main one (`cargo leptos build --split`), fetched
+//! only by the pages that show it. The islands one page shows together share one such module, an
+//! [`IslandGroup`] (src/islands.rs loads them), because every file costs the page a request and an
+//! instantiation: per island, the edit page fetched 30 files. The server names a page's files in
+//! `<head>` (`preload`), so they download alongside the main module instead of after it.
 use leptos::prelude::*;
+
+/// A lazy island: rendered as an `#[island]` by the server, hydrated by src/islands.rs from the
+/// module of its [`IslandGroup`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum LazyIsland {
+    WebhookFormView,
+    RegenerateSecret,
+    DeleteWebhookButton,
+    CatalogDeleteButton,
+    NewApiKeyForm,
+    RevokeKeyButton,
+}
+
+impl LazyIsland {
+    pub const ALL: [LazyIsland; 6] = [
+        LazyIsland::WebhookFormView,
+        LazyIsland::RegenerateSecret,
+        LazyIsland::DeleteWebhookButton,
+        LazyIsland::CatalogDeleteButton,
+        LazyIsland::NewApiKeyForm,
+        LazyIsland::RevokeKeyButton,
+    ];
+
+    /// The component's name, as its `<leptos-island data-component="Name_hash">` starts.
+    pub const fn component(self) -> &'static str {
+        match self {
+            LazyIsland::WebhookFormView => "WebhookFormView",
+            LazyIsland::RegenerateSecret => "RegenerateSecret",
+            LazyIsland::DeleteWebhookButton => "DeleteWebhookButton",
+            LazyIsland::CatalogDeleteButton => "CatalogDeleteButton",
+            LazyIsland::NewApiKeyForm => "NewApiKeyForm",
+            LazyIsland::RevokeKeyButton => "RevokeKeyButton",
+        }
+    }
+
+    /// The island a `data-component` names (`WebhookFormView_6556976762195501960`).
+    pub fn of(data_component: &str) -> Option<LazyIsland> {
+        let name = data_component.rsplit_once('_').map_or(data_component, |(name, _hash)| name);
+        LazyIsland::ALL.into_iter().find(|island| island.component() == name)
+    }
+
+    pub const fn group(self) -> IslandGroup {
+        match self {
+            LazyIsland::WebhookFormView | LazyIsland::RegenerateSecret => IslandGroup::WebhookForm,
+            LazyIsland::DeleteWebhookButton | LazyIsland::CatalogDeleteButton => IslandGroup::Delete,
+            LazyIsland::NewApiKeyForm | LazyIsland::RevokeKeyButton => IslandGroup::ApiKeys,
+        }
+    }
+}
+
+/// The islands whose code shares one split-off module: those one page shows together.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IslandGroup {
+    /// `/webhooks/new`, `/webhooks/:id/edit`: the form and the regenerate dialog.
+    WebhookForm,
+    /// `/webhooks/:id`, the work group and template lists: the delete confirmations.
+    Delete,
+    /// `/api-keys`: the create form and the revoke confirmation.
+    ApiKeys,
+}
+
+impl IslandGroup {
+    /// The name of the group's `#[lazy]` loader in src/islands.rs, which names its module in the
+    /// split manifest (followed by `_` and a hash).
+    pub const fn loader(self) -> &'static str {
+        match self {
+            IslandGroup::WebhookForm => "webhook_form_islands",
+            IslandGroup::Delete => "delete_islands",
+            IslandGroup::ApiKeys => "api_key_islands",
+        }
+    }
+}
 
 /// The scripts in `<head>`: preloads of the main module, the loader of split chunks, and the
 /// script (src/island_script.js) that hydrates the islands and then marks the page
@@ -34,11 +108,11 @@ pub fn IslandScripts(options: LeptosOptions) -> impl IntoView {
 /// The JS module that fetches split chunks (cargo-leptos' name for it when files are not hashed).
 const SPLIT_LOADER: &str = "__wasm_split.______________________.js";
 
-/// Called by a lazy island while it renders on the server: adds `preload` links for the chunks
-/// that hold its code. `island` is the island's name in snake case (`webhook_form_view`).
-pub fn preload_island(island: &'static str) {
+/// Called by a lazy island while it renders on the server: adds `preload` links for the files
+/// that hold its group's code.
+pub fn preload_island(island: LazyIsland) {
     #[cfg(feature = "ssr")]
-    ssr::preload(island);
+    ssr::preload(island.group());
     #[cfg(not(feature = "ssr"))]
     let _ = island;
 }
@@ -50,7 +124,7 @@ mod ssr {
     use std::collections::{HashMap, HashSet};
     use std::sync::{Arc, Mutex, OnceLock};
 
-    /// The chunks of each lazy island, by island name, as read from the build's split manifest.
+    /// The files of each lazy loader, by the loader's name, as read from the build's split manifest.
     type Chunks = HashMap<String, Vec<String>>;
 
     /// This page's view of the chunks: where they are served, and which are already named.
@@ -71,31 +145,25 @@ mod ssr {
                 .join("__wasm_split_manifest.json");
             let text = std::fs::read_to_string(path).ok()?;
             let manifest: Chunks = serde_json::from_str(&text).ok()?;
-            Some(Arc::new(by_island(manifest)))
+            Some(Arc::new(by_loader(manifest)))
         });
         let Some(chunks) = chunks.clone() else { return false };
         provide_context(PageChunks { pkg: format!("/{}", options.site_pkg_dir), chunks, named: Default::default() });
         true
     }
 
-    /// The manifest names a lazy island's chunks by its loader, `<island>_loader_<hash>`.
-    fn by_island(manifest: Chunks) -> Chunks {
-        manifest
-            .into_iter()
-            .filter_map(|(key, files)| {
-                let (island, _hash) = key.rsplit_once('_')?;
-                Some((island.strip_suffix("_loader")?.to_string(), files))
-            })
-            .collect()
+    /// The manifest names a loader's files by `<loader>_<hash>`.
+    fn by_loader(manifest: Chunks) -> Chunks {
+        manifest.into_iter().filter_map(|(key, files)| Some((key.rsplit_once('_')?.0.to_string(), files))).collect()
     }
 
-    pub fn preload(island: &str) {
+    pub fn preload(group: super::IslandGroup) {
         // A page fetched by the islands router: only its body and title are used.
         if use_context::<leptos::hydration::IslandsRouterNavigation>().is_some() {
             return;
         }
         let Some(page) = use_context::<PageChunks>() else { return };
-        let Some(files) = page.chunks.get(island) else { return };
+        let Some(files) = page.chunks.get(group.loader()) else { return };
         for file in files {
             let new = page.named.lock().map(|mut named| named.insert(file.clone())).unwrap_or(false);
             if new {
@@ -109,19 +177,34 @@ mod ssr {
     }
 
     #[cfg(test)]
-    mod tests {
+    mod manifest_tests {
         use super::*;
 
         #[test]
-        fn the_manifest_is_read_by_island_name() {
+        fn the_manifest_is_read_by_loader_name() {
             let manifest: Chunks = serde_json::from_str(
-                r#"{"webhook_form_view_loader_123":["a","b"],"revoke_key_button_loader_9":["c"],"other":["d"]}"#,
+                r#"{"webhook_form_islands_123":["a","b"],"delete_islands_9":["c"],"other":["d"]}"#,
             )
             .unwrap();
-            let chunks = by_island(manifest);
-            assert_eq!(chunks.get("webhook_form_view").unwrap(), &["a", "b"]);
-            assert_eq!(chunks.get("revoke_key_button").unwrap(), &["c"]);
+            let chunks = by_loader(manifest);
+            assert_eq!(chunks.get(super::super::IslandGroup::WebhookForm.loader()).unwrap(), &["a", "b"]);
+            assert_eq!(chunks.get(super::super::IslandGroup::Delete.loader()).unwrap(), &["c"]);
             assert_eq!(chunks.len(), 2);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_island_is_known_by_its_data_component() {
+        assert_eq!(LazyIsland::of("WebhookFormView_6556976762195501960"), Some(LazyIsland::WebhookFormView));
+        assert_eq!(LazyIsland::of("RevokeKeyButton_1"), Some(LazyIsland::RevokeKeyButton));
+        assert_eq!(LazyIsland::of("FocusAfterNavigation_6556976762195501960"), None);
+        for island in LazyIsland::ALL {
+            assert_eq!(LazyIsland::of(&format!("{}_42", island.component())), Some(island));
         }
     }
 }

@@ -1,8 +1,8 @@
 // From Leptos 0.8.23, leptos/src/hydration/island_script.js (MIT, © Greg Johnston), with the
-// changes marked "Hookwell": it starts at once, hydrates the islands side by side,
-// `<body data-hydrated="true">` is set once every island of the page is hydrated, lazily loaded
-// ones (`#[island(lazy)]`, whose code is a split-off WASM chunk) included, and a failed load is
-// reported instead of lost.
+// changes marked "Hookwell": an island the main module does not export is a lazy one, hydrated
+// by `hydrate_lazy_island` (src/islands.rs); it starts at once, hydrates the islands side by
+// side, `<body data-hydrated="true">` is set once every island of the page is hydrated, lazily
+// loaded ones included, and a failed load is reported instead of lost.
 ((pkg_path, output_name) => {
 	// Hookwell: the islands of a page hydrate side by side, so that a lazy island's chunk is
 	// compiled while another island hydrates (upstream awaits each island in turn). An island
@@ -24,21 +24,21 @@
 		return traverse(rootNode, undefined);
 	}
 	async function hydrateIsland(el, id, mod, childrenCb) {
-		const islandFn = mod[id];
-		if (islandFn) {
-			if (childrenCb) {
-				childrenCb();
-			}
-			// Hookwell: marks for bench/trace.mjs (the time each island took, lazy load included).
-			performance.mark(`hookwell:island:${id}`);
-			const res = islandFn(el);
-			if (res && res.then) {
-				await res;
-			}
-			performance.measure(`hookwell:island:${id}`, `hookwell:island:${id}`);
-		} else {
-			console.warn(`Could not find WASM function for the island ${id}.`);
+		// Hookwell: a lazy island's code is not in the main module; src/islands.rs loads its
+		// group's module and hydrates it.
+		const islandFn = mod[id] ?? ((el) => mod.hydrate_lazy_island(id, el).then((known) => {
+			if (!known) console.warn(`Could not find WASM function for the island ${id}.`);
+		}));
+		if (childrenCb) {
+			childrenCb();
 		}
+		// Hookwell: marks for bench/trace.mjs (the time each island took, lazy load included).
+		performance.mark(`hookwell:island:${id}`);
+		const res = islandFn(el);
+		if (res && res.then) {
+			await res;
+		}
+		performance.measure(`hookwell:island:${id}`, `hookwell:island:${id}`);
 	}
 	// Hookwell: at once (upstream waits for an idle moment, which on a busy page came 30 to
 	// 170 ms after DOMContentLoaded at 4x CPU slowdown).

@@ -6,6 +6,8 @@ pub mod api;
 pub mod components;
 pub mod error;
 pub mod hydration;
+#[cfg(feature = "hydrate")]
+pub mod islands;
 pub mod model;
 pub mod navigation;
 pub mod routes;

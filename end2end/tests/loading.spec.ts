@@ -25,17 +25,25 @@ test.describe('loading the console', () => {
     await signIn(page, ADMIN);
     const { id } = await createViaRpc(page, { name: unique('Loading') });
     try {
-      // The edit page: the form's and the regenerate dialog's chunks, every one preloaded (so it
+      // The edit page: the module of the form's group (the form and the regenerate dialog) and
+      // the chunks it shares with other groups, a handful of files, every one preloaded (so it
       // downloads alongside the main module, not after it), and the form reacts.
       const edit = await wasmOf(page, `/webhooks/${id}/edit`);
-      expect(edit.fetched.length).toBeGreaterThan(1);
+      expect(edit.fetched).toContainEqual(expect.stringMatching(/^\/pkg\/split_webhook_form_islands_\d+\.wasm$/));
+      expect(edit.fetched.length).toBeLessThanOrEqual(5);
       expect(edit.preloaded).toEqual(expect.arrayContaining(edit.fetched));
       const form = webhookForm(page);
       await form.name.fill('x');
       await form.name.fill('');
       await expect(page.locator('#name-error')).toHaveText('Enter a name.');
 
-      // The API-key page needs chunks the edit page did not fetch (its form and Revoke).
+      // The webhook's page: the delete confirmation's group, not the form's.
+      const detail = await wasmOf(page, `/webhooks/${id}`);
+      expect(detail.fetched).toContainEqual(expect.stringMatching(/^\/pkg\/split_delete_islands_\d+\.wasm$/));
+      expect(detail.fetched.filter((f) => f.includes('webhook_form'))).toEqual([]);
+      expect(detail.preloaded).toEqual(expect.arrayContaining(detail.fetched));
+
+      // The API-key page needs files the edit page did not fetch (its form and Revoke).
       const keys = await wasmOf(page, '/api-keys');
       expect(keys.preloaded).toEqual(expect.arrayContaining(keys.fetched));
       expect(keys.fetched.filter((f) => !edit.fetched.includes(f)).length).toBeGreaterThan(0);
@@ -76,7 +84,7 @@ test.describe('loading the console', () => {
       // its form not yet interactive.
       let release = () => {};
       const gate = new Promise<void>((resolve) => { release = resolve; });
-      await page.route('**/split_webhook_form_view_*.wasm', async (route) => { await gate; await route.continue(); });
+      await page.route('**/split_webhook_form_islands_*.wasm', async (route) => { await gate; await route.continue(); });
       await page.goto(`/webhooks/${id}/edit`);
       const form = webhookForm(page);
       const renamed = unique('Renamed early');

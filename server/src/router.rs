@@ -164,7 +164,10 @@ mod tests {
             let res = get(encoding).await.unwrap();
             assert_eq!(res.status(), StatusCode::OK);
             assert!(res.headers().get(header::CONTENT_ENCODING).is_none());
-            assert_eq!(&axum::body::to_bytes(Body::new(res.into_body()), 1024).await.unwrap()[..], b"\0asm the whole module");
+            assert_eq!(
+                &axum::body::to_bytes(Body::new(res.into_body()), 1024).await.unwrap()[..],
+                b"\0asm the whole module"
+            );
         }
     }
 }

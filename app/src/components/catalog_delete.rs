@@ -3,6 +3,7 @@ use crate::api::catalog::{get_catalog_usage, DeleteCatalogItem};
 use crate::components::fields::hydrated;
 use crate::components::form_feedback::{Feedback, PageField};
 use crate::components::modal::Modal;
+use crate::hydration::{preload_island, LazyIsland};
 use crate::model::{CatalogKind, CatalogUsage};
 use crate::navigation::use_list_changed;
 use leptos::prelude::*;
@@ -10,9 +11,10 @@ use leptos::prelude::*;
 /// Delete in a row of the work group or template list: a link to the confirmation page, which
 /// once the page is interactive opens the confirmation (with the webhooks limited to the item)
 /// in the page instead.
-#[island(lazy)]
+#[cfg_attr(feature = "ssr", island)]
+#[cfg_attr(not(feature = "ssr"), component)]
 pub fn CatalogDeleteButton(kind: CatalogKind, id: i32, name: String) -> impl IntoView {
-    crate::hydration::preload_island("catalog_delete_button");
+    preload_island(LazyIsland::CatalogDeleteButton);
     let ready = hydrated();
     let deleting = RwSignal::new(false);
     let delete = ServerAction::<DeleteCatalogItem>::new();

@@ -3,13 +3,15 @@ use crate::api::webhooks::DeleteWebhook;
 use crate::components::fields::hydrated;
 use crate::components::form_feedback::PageField;
 use crate::components::modal::Modal;
+use crate::hydration::{preload_island, LazyIsland};
 use leptos::prelude::*;
 
 /// Delete on a webhook's page: a link to `/webhooks/:id/delete`, which once the page is
 /// interactive opens the confirmation in the page instead.
-#[island(lazy)]
+#[cfg_attr(feature = "ssr", island)]
+#[cfg_attr(not(feature = "ssr"), component)]
 pub fn DeleteWebhookButton(id: i32, name: String) -> impl IntoView {
-    crate::hydration::preload_island("delete_webhook_button");
+    preload_island(LazyIsland::DeleteWebhookButton);
     let ready = hydrated();
     let confirming = RwSignal::new(false);
     view! {

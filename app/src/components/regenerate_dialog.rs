@@ -2,6 +2,7 @@
 use crate::api::webhooks::regenerate_hmac_secret;
 use crate::components::modal::Modal;
 use crate::components::secret_dialog::SecretDialog;
+use crate::hydration::{preload_island, LazyIsland};
 use crate::model::SecretGrace;
 use crate::submission::Submission;
 use leptos::prelude::*;
@@ -45,9 +46,10 @@ fn issued_secret() -> String {
 /// `/webhooks/:id/regenerate-secret` (first to ask, then with `confirm=yes`); with it the same
 /// confirmation opens in the page. The confirmation carries the webhook's `version`, so a form
 /// that is posted twice (a reload, a double click) rotates the secret only once.
-#[island(lazy)]
+#[cfg_attr(feature = "ssr", island)]
+#[cfg_attr(not(feature = "ssr"), component)]
 pub fn RegenerateSecret(id: i32, name: String, version: i32, start: RegenerateStart) -> impl IntoView {
-    crate::hydration::preload_island("regenerate_secret");
+    preload_island(LazyIsland::RegenerateSecret);
     let issued = RwSignal::new((start == RegenerateStart::Issued).then(issued_secret));
     let confirming = RwSignal::new(start == RegenerateStart::Confirming);
     let refused = RwSignal::new(match start {

@@ -3,6 +3,7 @@ use crate::api::webhooks::{create_webhook, update_webhook};
 use crate::components::fields::{aria_invalid, described_by, hydrated, FieldError};
 use crate::components::secret_dialog::SecretDialog;
 use crate::error::AppError;
+use crate::hydration::{preload_island, LazyIsland};
 use crate::model::{field, is_plain_http, AuthMethod, CatalogItem, EventType, FieldErrors, SavedWebhook, WebhookForm};
 use crate::navigation::use_go;
 use leptos::prelude::*;
@@ -10,7 +11,8 @@ use leptos::prelude::*;
 /// The create / edit form. Without JavaScript it posts to the page's own URL and the server
 /// answers with the page again (errors, typed values kept) or the next page. With JavaScript
 /// it validates as you type, shows only the fields that apply and saves through a server function.
-#[island(lazy)]
+#[cfg_attr(feature = "ssr", island)]
+#[cfg_attr(not(feature = "ssr"), component)]
 pub fn WebhookFormView(
     /// `(id, access token hint)` when editing.
     edit: Option<(i32, Option<String>)>,
@@ -19,7 +21,7 @@ pub fn WebhookFormView(
     work_groups: Vec<CatalogItem>,
     templates: Vec<CatalogItem>,
 ) -> impl IntoView {
-    crate::hydration::preload_island("webhook_form_view");
+    preload_island(LazyIsland::WebhookFormView);
     let ready = hydrated();
     let edit_id = edit.as_ref().map(|e| e.0);
     let token_hint = edit.and_then(|e| e.1);

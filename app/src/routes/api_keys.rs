@@ -7,6 +7,7 @@ use crate::components::modal::Modal;
 use crate::components::page_data::Loaded;
 use crate::components::secret_dialog::ApiKeyDialog;
 use crate::error::AppError;
+use crate::hydration::{preload_island, LazyIsland};
 use crate::model::{ApiKeyRow, Role};
 use crate::navigation::{use_go, use_list_changed};
 use crate::submission::{use_refused, use_submission, with_secrets, Submission, PAGE_FIELD};
@@ -64,9 +65,10 @@ fn ApiKeys() -> impl IntoView {
 /// The create form, and the new key's shown-once dialog. Without JavaScript the form posts to
 /// `/api-keys` and the server shows the key in its dialog (`issued`); with it, the server
 /// function is called and the dialog opens in the page.
-#[island(lazy)]
-fn NewApiKeyForm(issued: bool) -> impl IntoView {
-    crate::hydration::preload_island("new_api_key_form");
+#[cfg_attr(feature = "ssr", island)]
+#[cfg_attr(not(feature = "ssr"), component)]
+pub(crate) fn NewApiKeyForm(issued: bool) -> impl IntoView {
+    preload_island(LazyIsland::NewApiKeyForm);
     let create = ServerAction::<CreateApiKey>::new();
     let created = Feedback::new("create_api_key", create.value());
     let created_message = created.message();
@@ -159,9 +161,10 @@ fn KeyTable(list: Vec<ApiKeyRow>) -> impl IntoView {
 
 /// Revoke in a row: a link to `/api-keys/:id/revoke`, which once the page is interactive opens
 /// the confirmation in the page instead.
-#[island(lazy)]
-fn RevokeKeyButton(key: ApiKeyRow) -> impl IntoView {
-    crate::hydration::preload_island("revoke_key_button");
+#[cfg_attr(feature = "ssr", island)]
+#[cfg_attr(not(feature = "ssr"), component)]
+pub(crate) fn RevokeKeyButton(key: ApiKeyRow) -> impl IntoView {
+    preload_island(LazyIsland::RevokeKeyButton);
     let ready = hydrated();
     let revoking = RwSignal::new(false);
     let revoke = ServerAction::<RevokeApiKey>::new();

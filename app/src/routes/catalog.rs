@@ -54,10 +54,7 @@ fn CatalogDeletePage(kind: CatalogKind) -> impl IntoView {
 fn CatalogPage(kind: CatalogKind) -> impl IntoView {
     let add = ServerAction::<AddCatalogItem>::new();
     let rename = ServerAction::<RenameCatalogItem>::new();
-    let items = Resource::new(
-        move || (add.version().get(), rename.version().get()),
-        move |_| list_catalog(kind),
-    );
+    let items = Resource::new(move || (add.version().get(), rename.version().get()), move |_| list_catalog(kind));
     let editable = use_viewer().is_some_and(|u| u.role == Role::SiteAdmin);
     let (added, renamed) =
         (Feedback::new("add_catalog_item", add.value()), Feedback::new("rename_catalog_item", rename.value()));
