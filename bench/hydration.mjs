@@ -54,21 +54,22 @@ if (!deliveryId) throw new Error(`no delivery to open: ${JSON.stringify(page1).s
 const PAGES = ['/login', '/webhooks', '/webhooks/new', `/webhooks/${hook.id}`, `/webhooks/${hook.id}/edit`,
   `/webhooks/${hook.id}/deliveries`, `/deliveries/${deliveryId}`, '/api-keys'];
 
-// The floor: what the browser alone spends under each profile. /login's own HTML and CSS from
+// The floors: what the browser alone spends under each profile. A page's own HTML and CSS from
 // a plain static server, without the WASM, JS and hydration data; an inline script marks the
-// page "hydrated" right after DOMContentLoaded. No page that hydrates can be faster than this.
-const loginHtml = await (await fetch(`${base}/login`)).text();
-const floorHtml = loginHtml
+// page "hydrated" right after DOMContentLoaded. No page that hydrates can be faster than its
+// floor. For /login (the lightest page) and for the edit page (the heaviest: the whole form).
+const FLOOR_PAGES = ['/login', `/webhooks/${hook.id}/edit`];
+const floorHtml = await Promise.all(FLOOR_PAGES.map(async (path) => (await (await fetch(base + path, { headers: { cookie } })).text())
   .replace(/<link\b[^>]*\brel="(modulepreload|preload)"[^>]*>/g, '')
   .replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, '')
-  .replace('</body>', `<script>document.addEventListener('DOMContentLoaded', () => setTimeout(() => { document.body.dataset.hydrated = 'true'; }));</script></body>`);
+  .replace('</body>', `<script>document.addEventListener('DOMContentLoaded', () => setTimeout(() => { document.body.dataset.hydrated = 'true'; }));</script></body>`)));
 const css = readFileSync(join(pkgDir, 'hookwell.css.br'));
 const floor = createServer((req, res) => {
   if (req.url === '/pkg/hookwell.css') res.writeHead(200, { 'content-type': 'text/css', 'content-encoding': 'br' }).end(css);
-  else res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(floorHtml);
+  else res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(floorHtml[Number(req.url.split('/').pop())] ?? '');
 });
 await new Promise((resolve) => floor.listen(0, '127.0.0.1', resolve));
-const FLOOR = `http://127.0.0.1:${floor.address().port}/floor`;
+const FLOORS = new Map(FLOOR_PAGES.map((path, i) => [`http://127.0.0.1:${floor.address().port}/floor/${i}`, path]));
 // The framework's floors: bench/leptos-floor, the smallest Leptos app with a router and one
 // sign-in form, built like the console, as a whole-page hydration and as islands. Arguments
 // `label=url`. What hydrating anything with Leptos costs here.
@@ -132,13 +133,13 @@ async function once(path, profile) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const results = [];
-await once(FLOOR, PROFILES[0]); // untimed: the browser's first page pays for its own start
-for (const path of [FLOOR, ...LEPTOS_FLOORS.keys(), ...PAGES]) {
+await once([...FLOORS.keys()][0], PROFILES[0]); // untimed: the browser's first page pays for its own start
+for (const path of [...FLOORS.keys(), ...LEPTOS_FLOORS.keys(), ...PAGES]) {
   for (const profile of PROFILES) {
     const samples = [];
     for (let i = 0; i < runs; i++) samples.push(await once(path, profile));
     const r = {
-      page: path === FLOOR ? 'floor (no WASM)' : LEPTOS_FLOORS.get(path) ?? path.replace(String(hook.id), ':id').replace(`/deliveries/${deliveryId}`, '/deliveries/:id'),
+      page: FLOORS.has(path) ? `floor: ${FLOORS.get(path).replace(String(hook.id), ':id')} without WASM` : LEPTOS_FLOORS.get(path) ?? path.replace(String(hook.id), ':id').replace(`/deliveries/${deliveryId}`, '/deliveries/:id'),
       profile: profile.name, median_ms: Math.round(median(samples.map((s) => s.ms))),
       samples_ms: samples.map((s) => Math.round(s.ms)), wasm_bytes_on_wire: samples[0].wasmBytes, wasm_files: samples[0].wasmFiles, wasm_names: samples[0].wasmNames,
     };

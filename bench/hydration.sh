@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Time to interactive of the console's deep links under throttled networks and CPUs, and the
 # WASM each first page needs: the release server on a fresh SQLite database, real Chromium.
-# The first row is the floor: /login's HTML and CSS without any WASM, what the browser alone spends.
-# The next two are the framework's floors: bench/leptos-floor, a minimal Leptos app (router, one
-# form) built like the console, hydrating the whole page and as islands (BENCH_LEPTOS_FLOOR=false
-# skips them).
+# The first rows are the floors: /login's and the edit page's HTML and CSS without any WASM,
+# what the browser alone spends on them. The next two are the framework's floors:
+# bench/leptos-floor, a minimal Leptos app (router, one form) built like the console, hydrating
+# the whole page and as islands (BENCH_LEPTOS_FLOOR=false skips them).
 # Prints a table; JSON goes to bench/results/hydration.json. Runs in `make bench`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
