@@ -2,23 +2,14 @@
 // the cache off, CDP network and CPU throttling, and the time from navigation start until
 // `<body data-hydrated="true">` (the WASM has taken over the page). Median of RUNS (default 3).
 // Also counts the WASM bytes each page fetched as they crossed the wire (compressed).
-import { createRequire } from 'module';
 import { createServer } from 'http';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'fs';
 import { gzipSync, brotliCompressSync } from 'zlib';
 import { join } from 'path';
-
-// Playwright is installed for the end-to-end suite; use that copy.
-const { chromium } = createRequire(new URL('../end2end/package.json', import.meta.url))('@playwright/test');
+import { PROFILES, launch, throttledPage } from './browser.mjs';
 
 const [base, password, pkgDir, out, ...leptosFloors] = process.argv.slice(2);
 const runs = Number(process.env.RUNS ?? 3);
-
-const PROFILES = [
-  { name: 'no throttling', net: null, cpu: 1 },
-  { name: '30 Mbps / 20 ms RTT, 4x CPU', net: { latency: 20, down: 30e6 / 8, up: 15e6 / 8 }, cpu: 4 },
-  { name: 'slow 4G: 1.6 Mbps / 150 ms RTT, 4x CPU', net: { latency: 150, down: 1.6e6 / 8, up: 750e3 / 8 }, cpu: 4 },
-];
 
 async function json(res) {
   const text = await res.text();
@@ -75,30 +66,17 @@ const FLOORS = new Map(FLOOR_PAGES.map((path, i) => [`http://127.0.0.1:${floor.a
 // `label=url`. What hydrating anything with Leptos costs here.
 const LEPTOS_FLOORS = new Map(leptosFloors.map((a) => a.split('=')).map(([label, url]) => [`${url}/login`, label]));
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const [name, value] = cookie.split('=');
 
 async function once(path, profile) {
   const ctx = await browser.newContext();
   const url = path.startsWith('http') ? path : base + path;
   if (!path.startsWith('http') && path !== '/login') await ctx.addCookies([{ name, value, url: base }]);
-  const page = await ctx.newPage();
+  const { page, cdp } = await throttledPage(ctx, profile);
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
-  const cdp = await ctx.newCDPSession(page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
-  if (profile.net) {
-    await cdp.send('Network.emulateNetworkConditions', {
-      offline: false, latency: profile.net.latency, downloadThroughput: profile.net.down, uploadThroughput: profile.net.up,
-    });
-  }
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate: profile.cpu });
   const wasm = new Map();
   const wasmNames = new Set();
   cdp.on('Network.responseReceived', (e) => {

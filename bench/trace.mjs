@@ -4,15 +4,9 @@
 // (when it started and ended, its bytes on the wire), the marks of src/island_script.js (main
 // module imported, instantiated, each island's hydration, lazy load included) and the
 // renderer's main-thread work by kind, from a Chromium trace.
-import { createRequire } from 'module';
+import { PROFILES, launch, throttledPage } from './browser.mjs';
 
-const { chromium } = createRequire(new URL('../end2end/package.json', import.meta.url))('@playwright/test');
 const [base, password, path = '/webhooks/new', which = '1'] = process.argv.slice(2);
-const PROFILES = [
-  { net: null, cpu: 1 },
-  { net: { latency: 20, down: 30e6 / 8, up: 15e6 / 8 }, cpu: 4 },
-  { net: { latency: 150, down: 1.6e6 / 8, up: 750e3 / 8 }, cpu: 4 },
-];
 const profile = PROFILES[Number(which)];
 
 const login = await fetch(`${base}/login`, {
@@ -22,23 +16,10 @@ const login = await fetch(`${base}/login`, {
 });
 const [name, value] = (login.headers.get('set-cookie') ?? '').split(';')[0].split('=');
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const ctx = await browser.newContext();
 if (path !== '/login') await ctx.addCookies([{ name, value, url: base }]);
-const page = await ctx.newPage();
-const cdp = await ctx.newCDPSession(page);
-await cdp.send('Network.enable');
-await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
-if (profile.net) {
-  await cdp.send('Network.emulateNetworkConditions', {
-    offline: false, latency: profile.net.latency, downloadThroughput: profile.net.down, uploadThroughput: profile.net.up,
-  });
-}
-await cdp.send('Emulation.setCPUThrottlingRate', { rate: profile.cpu });
+const { page } = await throttledPage(ctx, profile);
 await page.addInitScript(() => {
   new MutationObserver((_, obs) => {
     if (document.body?.dataset.hydrated === 'true') { performance.mark('hookwell:hydrated'); obs.disconnect(); }

@@ -1,0 +1,35 @@
+// What bench/hydration.mjs and bench/trace.mjs share: Debian's Chromium (through the end-to-end
+// suite's Playwright), the network and CPU profiles, and a page throttled to one of them with
+// the cache off.
+import { createRequire } from 'module';
+
+const { chromium } = createRequire(new URL('../end2end/package.json', import.meta.url))('@playwright/test');
+
+export const PROFILES = [
+  { name: 'no throttling', net: null, cpu: 1 },
+  { name: '30 Mbps / 20 ms RTT, 4x CPU', net: { latency: 20, down: 30e6 / 8, up: 15e6 / 8 }, cpu: 4 },
+  { name: 'slow 4G: 1.6 Mbps / 150 ms RTT, 4x CPU', net: { latency: 150, down: 1.6e6 / 8, up: 750e3 / 8 }, cpu: 4 },
+];
+
+export function launch() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A new page in `ctx`, throttled to `profile`, the cache off; returns it and its CDP session. */
+export async function throttledPage(ctx, profile) {
+  const page = await ctx.newPage();
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  if (profile.net) {
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false, latency: profile.net.latency, downloadThroughput: profile.net.down, uploadThroughput: profile.net.up,
+    });
+  }
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: profile.cpu });
+  return { page, cdp };
+}
