@@ -461,6 +461,7 @@ pub struct SavedWebhook {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn changed_fields_names_exactly_the_fields_that_differ() {
@@ -472,8 +473,6 @@ mod tests {
         typed.work_groups = vec!["3".into()];
         assert_eq!(before.changed_fields(&typed), vec![field::NAME, field::ACTIVE, field::WORK_GROUPS]);
     }
-
-    use super::*;
 
     fn valid() -> WebhookForm {
         WebhookForm { name: "Orders".into(), url: "https://example.com/hook".into(), ..WebhookForm::new_defaults() }
