@@ -21,6 +21,7 @@ pub enum LazyIsland {
 }
 
 impl LazyIsland {
+    /// Every lazy island.
     pub const ALL: [LazyIsland; 6] = [
         LazyIsland::WebhookFormView,
         LazyIsland::RegenerateSecret,
@@ -48,6 +49,7 @@ impl LazyIsland {
         LazyIsland::ALL.into_iter().find(|island| island.component() == name)
     }
 
+    /// The group whose split-off module holds the island's code.
     pub const fn group(self) -> IslandGroup {
         match self {
             LazyIsland::WebhookFormView | LazyIsland::RegenerateSecret => IslandGroup::WebhookForm,
