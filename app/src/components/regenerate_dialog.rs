@@ -4,7 +4,7 @@ use crate::components::modal::Modal;
 use crate::components::secret_dialog::SecretDialog;
 use crate::hydration::{preload_island, LazyIsland};
 use crate::model::SecretGrace;
-use crate::submission::Submission;
+use crate::submission::{with_secrets, Submission};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -34,9 +34,9 @@ impl RegenerateStart {
 }
 
 /// The secret a no-JavaScript post just issued: on the server, from the post; in the browser,
-/// where islands do not see the page's context, blank (the dialog reads it from the page).
+/// where islands do not see the page's context, blank (the dialog keeps its server-rendered HTML).
 fn issued_secret() -> String {
-    match use_context::<Submission>() {
+    match with_secrets(None) {
         Some(Submission::SecretIssued { secret, .. }) => secret,
         _ => String::new(),
     }
