@@ -77,10 +77,13 @@ async function once(path, profile) {
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
+  // The WASM requested until the page was interactive: a page without islands fetches the main
+  // module afterwards, when idle, for the pages that follow.
   const wasm = new Map();
-  const wasmNames = new Set();
-  cdp.on('Network.responseReceived', (e) => {
-    if (e.response.url.endsWith('.wasm')) { wasm.set(e.requestId, 0); wasmNames.add(new URL(e.response.url).pathname.split('/').pop()); }
+  const wasmNames = new Map();
+  let neededWasm = null;
+  cdp.on('Network.requestWillBeSent', (e) => {
+    if (e.request.url.endsWith('.wasm')) { wasm.set(e.requestId, 0); wasmNames.set(e.requestId, new URL(e.request.url).pathname.split('/').pop()); }
   });
   cdp.on('Network.loadingFinished', (e) => { if (wasm.has(e.requestId)) wasm.set(e.requestId, e.encodedDataLength); });
   // The page reports the moment itself, through the console. Waiting with `waitForSelector` would
@@ -95,18 +98,18 @@ async function once(path, profile) {
     const timer = setTimeout(() => reject(new Error(`${path}: not hydrated after 60 s`)), 60_000);
     page.on('console', (m) => {
       const [tag, at] = m.text().split(' ');
-      if (tag === 'bench:hydrated') { clearTimeout(timer); resolve(Number(at)); }
+      if (tag === 'bench:hydrated') { neededWasm = [...wasm.keys()]; clearTimeout(timer); resolve(Number(at)); }
     });
   });
   const res = await page.goto(url, { waitUntil: 'commit' });
   if (res.status() !== 200) throw new Error(`${path} answered ${res.status()}`);
   const ms = await hydrated;
   // The page can report before DevTools has said the WASM download finished: wait up to 1 s for it.
-  for (let i = 0; i < 50 && [...wasm.values()].some((b) => b === 0); i++) await new Promise((r) => setTimeout(r, 20));
-  const wasmBytes = [...wasm.values()].reduce((a, b) => a + b, 0);
+  for (let i = 0; i < 50 && neededWasm.some((id) => wasm.get(id) === 0); i++) await new Promise((r) => setTimeout(r, 20));
+  const wasmBytes = neededWasm.reduce((a, id) => a + wasm.get(id), 0);
   await ctx.close();
   if (errors.length) throw new Error(`${path}: console errors: ${errors.join(' | ')}`);
-  return { ms, wasmBytes, wasmFiles: wasm.size, wasmNames: [...wasmNames].sort() };
+  return { ms, wasmBytes, wasmFiles: neededWasm.length, wasmNames: neededWasm.map((id) => wasmNames.get(id)).sort() };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -29,13 +29,15 @@ await page.addInitScript(() => {
     }
   }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-hydrated'] });
 });
-await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.wasm', 'blink.user_timing'] });
+await browser.startTracing(page, { categories: process.env.TRACE_CATEGORIES?.split(',') ?? ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.wasm', 'blink.user_timing'] });
 // Told through the console: `waitForFunction` would evaluate Playwright's injected script in the
 // page while it starts, on the throttled main thread (60-90 ms of `EvaluateScript` at 4x CPU).
 const hydrated = new Promise((resolve) => page.on('console', (m) => { if (m.text() === 'trace:hydrated') resolve(); }));
 await page.goto(base + path, { waitUntil: 'commit' });
 await hydrated;
-const trace = JSON.parse((await browser.stopTracing()).toString());
+const traceBuf = await browser.stopTracing();
+if (process.env.TRACE_OUT) (await import('fs')).writeFileSync(process.env.TRACE_OUT, traceBuf); // for chrome://tracing or a closer look
+const trace = JSON.parse(traceBuf.toString());
 const timeline = await page.evaluate(() => {
   const r = (x) => Math.round(x);
   const nav = performance.getEntriesByType('navigation')[0];

@@ -1,7 +1,8 @@
-//! How a page becomes interactive. The browser loads one small main WASM module, which
-//! hydrates the page's islands. Every island but the always-present `FocusAfterNavigation` is
-//! lazy: its code is in a module split off the main one (`cargo leptos build --split`), fetched
-//! only by the pages that show it. The islands one page shows together share one such module, an
+//! How a page becomes interactive. A page without islands needs no WASM: its links and forms
+//! work through Leptos' islands router (src/islands_routing.js), plain JavaScript. A page with
+//! islands loads one small main WASM module, which hydrates them. Every island is lazy: its code
+//! is in a module split off the main one (`cargo leptos build --split`), fetched only by the
+//! pages that show it. The islands one page shows together share one such module, an
 //! [`IslandGroup`] (src/islands.rs loads them), because every file costs the page a request and an
 //! instantiation: per island, the edit page fetched 30 files. The server names a page's files in
 //! `<head>` (`preload`), so they download alongside the main module instead of after it.
@@ -82,9 +83,10 @@ impl IslandGroup {
     }
 }
 
-/// The scripts in `<head>`: preloads of the main module, the loader of split chunks, and the
-/// script (src/island_script.js) that hydrates the islands and then marks the page
-/// `<body data-hydrated="true">`.
+/// The script in `<head>` (src/island_script.js) that hydrates the page's islands, if it has
+/// any, and then marks the page `<body data-hydrated="true">`. The main module and the split
+/// chunks are preloaded by the islands themselves (`preload_island`): a page without one fetches
+/// no WASM until the islands router brings it a page that has.
 #[component]
 pub fn IslandScripts(options: LeptosOptions) -> impl IntoView {
     // As Leptos' own `HydrationScripts` does in islands mode: the page itself is not hydrated,
@@ -93,25 +95,17 @@ pub fn IslandScripts(options: LeptosOptions) -> impl IntoView {
         sc.set_is_hydrating(false);
     }
     #[cfg(feature = "ssr")]
-    let split = ssr::provide_chunks(&options);
-    #[cfg(not(feature = "ssr"))]
-    let split = false;
+    ssr::provide_files(&options);
     let nonce = leptos::nonce::use_nonce();
     let pkg = format!("/{}", options.site_pkg_dir);
     let name = options.output_name.to_string();
     view! {
-        <link rel="modulepreload" href=format!("{pkg}/{name}.js") crossorigin=""/>
-        <link rel="preload" href=format!("{pkg}/{name}.wasm") r#as="fetch" r#type="application/wasm" crossorigin=""/>
-        {split.then(|| view! { <link rel="modulepreload" href=format!("{pkg}/{SPLIT_LOADER}") crossorigin=""/> })}
         <script type="module" nonce=nonce>{format!("{}({pkg:?}, {name:?});", include_str!("island_script.js"))}</script>
     }
 }
 
-/// The JS module that fetches split chunks (cargo-leptos' name for it when files are not hashed).
-const SPLIT_LOADER: &str = "__wasm_split.______________________.js";
-
-/// Called by a lazy island while it renders on the server: adds `preload` links for the files
-/// that hold its group's code.
+/// Called by a lazy island while it renders on the server: adds `preload` links for the main
+/// module and the files that hold its group's code.
 pub fn preload_island(island: LazyIsland) {
     #[cfg(feature = "ssr")]
     ssr::preload(island.group());
@@ -129,17 +123,21 @@ mod ssr {
     /// The files of each lazy loader, by the loader's name, as read from the build's split manifest.
     type Chunks = HashMap<String, Vec<String>>;
 
-    /// This page's view of the chunks: where they are served, and which are already named.
+    /// The JS module that fetches split chunks (cargo-leptos' name for it when files are not hashed).
+    const SPLIT_LOADER: &str = "__wasm_split.______________________.js";
+
+    /// This page's view of the WASM files: where they are served, the split chunks (`None` when
+    /// the build is not split), and which files the page already preloads.
     #[derive(Clone)]
-    struct PageChunks {
+    struct PageFiles {
         pkg: String,
-        chunks: Arc<Chunks>,
+        main: String,
+        chunks: Option<Arc<Chunks>>,
         named: Arc<Mutex<HashSet<String>>>,
     }
 
-    /// Reads the split manifest (once) and provides it to the page; `false` when the build
-    /// is not split (nothing to preload).
-    pub fn provide_chunks(options: &LeptosOptions) -> bool {
+    /// Provides the page's view of the WASM files; reads the split manifest once.
+    pub fn provide_files(options: &LeptosOptions) {
         static CHUNKS: OnceLock<Option<Arc<Chunks>>> = OnceLock::new();
         let chunks = CHUNKS.get_or_init(|| {
             let path = std::path::Path::new(&*options.site_root)
@@ -149,9 +147,12 @@ mod ssr {
             let manifest: Chunks = serde_json::from_str(&text).ok()?;
             Some(Arc::new(by_loader(manifest)))
         });
-        let Some(chunks) = chunks.clone() else { return false };
-        provide_context(PageChunks { pkg: format!("/{}", options.site_pkg_dir), chunks, named: Default::default() });
-        true
+        provide_context(PageFiles {
+            pkg: format!("/{}", options.site_pkg_dir),
+            main: options.output_name.to_string(),
+            chunks: chunks.clone(),
+            named: Default::default(),
+        });
     }
 
     /// The manifest names a loader's files by `<loader>_<hash>`.
@@ -164,17 +165,26 @@ mod ssr {
         if use_context::<leptos::hydration::IslandsRouterNavigation>().is_some() {
             return;
         }
-        let Some(page) = use_context::<PageChunks>() else { return };
-        let Some(files) = page.chunks.get(group.loader()) else { return };
-        for file in files {
-            let new = page.named.lock().map(|mut named| named.insert(file.clone())).unwrap_or(false);
-            if new {
-                // Registers the link with the page's `<head>` (leptos_meta); the HTML is unused.
-                let _ = view! {
-                    <Link rel="preload" href=format!("{}/{file}.wasm", page.pkg) as_="fetch" type_="application/wasm" crossorigin=""/>
-                }
-                .to_html();
+        let Some(page) = use_context::<PageFiles>() else { return };
+        let first = |file: &str| page.named.lock().map(|mut named| named.insert(file.to_string())).unwrap_or(false);
+        let pkg = &page.pkg;
+        // Registers the links with the page's `<head>` (leptos_meta); the HTML is unused.
+        if first(&page.main) {
+            let _ = view! {
+                <Link rel="modulepreload" href=format!("{pkg}/{}.js", page.main) crossorigin=""/>
+                <Link rel="preload" href=format!("{pkg}/{}.wasm", page.main) as_="fetch" type_="application/wasm" crossorigin=""/>
             }
+            .to_html();
+        }
+        let Some(files) = page.chunks.as_ref().and_then(|chunks| chunks.get(group.loader())) else { return };
+        if first(SPLIT_LOADER) {
+            let _ = view! { <Link rel="modulepreload" href=format!("{pkg}/{SPLIT_LOADER}") crossorigin=""/> }.to_html();
+        }
+        for file in files.iter().filter(|file| first(file)) {
+            let _ = view! {
+                <Link rel="preload" href=format!("{pkg}/{file}.wasm") as_="fetch" type_="application/wasm" crossorigin=""/>
+            }
+            .to_html();
         }
     }
 
@@ -204,7 +214,7 @@ mod tests {
     fn an_island_is_known_by_its_data_component() {
         assert_eq!(LazyIsland::of("WebhookFormView_6556976762195501960"), Some(LazyIsland::WebhookFormView));
         assert_eq!(LazyIsland::of("RevokeKeyButton_1"), Some(LazyIsland::RevokeKeyButton));
-        assert_eq!(LazyIsland::of("FocusAfterNavigation_6556976762195501960"), None);
+        assert_eq!(LazyIsland::of("SomeOtherIsland_6556976762195501960"), None);
         for island in LazyIsland::ALL {
             assert_eq!(LazyIsland::of(&format!("{}_42", island.component())), Some(island));
         }

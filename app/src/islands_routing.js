@@ -8,7 +8,8 @@
 // - `<head>` is walked node by node like the rest, so heads of different lengths (the pages'
 //   WASM chunk preloads) throw the whole walk off: now only the title is taken from it;
 // - a new island is hydrated without waiting, but a lazy one's code is fetched first, so the
-//   page is marked interactive again only once its islands are.
+//   page is marked interactive again only once its islands are;
+// - focus that left with the old page goes to the new page's heading.
 // Served inline by `shell` instead of the upstream copy.
 let NAVIGATION = 0;
 
@@ -99,6 +100,25 @@ async function navigateToPage(
 		} else {
 			window.history.pushState(undefined, null, url);
 		}
+		focusHeadingIfLost();
+	}
+}
+
+// Hookwell: after a link is followed, a form posted or Back, focus that was on the old page
+// (the link, the button) has left with it and sits on `body`: it goes to the new page's
+// heading, so that keyboard and screen-reader users start on the new page, not at its top.
+// Focus that is still somewhere on the page (a menu link that both pages have) stays.
+function focusHeadingIfLost() {
+	const active = document.activeElement;
+	if(active && active !== document.body && active.isConnected) {
+		return;
+	}
+	const heading = document.querySelector("main h1");
+	if(heading) {
+		if(!heading.hasAttribute("tabindex")) {
+			heading.setAttribute("tabindex", "-1");
+		}
+		heading.focus();
 	}
 }
 

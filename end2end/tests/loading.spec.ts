@@ -2,25 +2,41 @@ import { Page } from '@playwright/test';
 import { test, expect, signIn, hydrated, jsOn, unique, ADMIN } from './support';
 import { createViaRpc, deleteViaRpc, webhookForm } from './helpers';
 
-/** The WASM files a full load of `path` fetches until the page is interactive, and the ones its `<head>` preloads. */
+const watched = new WeakSet<Page>();
+
+/** The WASM files a full load of `path` fetched until the page was interactive (a page without
+ * islands fetches the main module later, when idle, for the pages that follow), and the ones its
+ * `<head>` preloads. */
 async function wasmOf(page: Page, path: string) {
-  const fetched = new Set<string>();
-  const onRequest = (r: { url(): string }) => { if (r.url().endsWith('.wasm')) fetched.add(new URL(r.url()).pathname); };
-  page.on('request', onRequest);
+  if (!watched.has(page)) {
+    watched.add(page);
+    await page.addInitScript(() => {
+      new MutationObserver((_, obs) => {
+        if (document.body?.dataset.hydrated === 'true') {
+          (window as unknown as { hydratedAt: number }).hydratedAt = performance.now();
+          obs.disconnect();
+        }
+      }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-hydrated'] });
+    });
+  }
   await page.goto(path);
   await hydrated(page, true);
-  page.off('request', onRequest);
+  // Every file asked for before that moment has arrived once the page is interactive.
+  const fetched = await page.evaluate(() => performance.getEntriesByType('resource')
+    .filter((e) => e.name.endsWith('.wasm') && e.startTime < (window as unknown as { hydratedAt: number }).hydratedAt)
+    .map((e) => new URL(e.name).pathname));
   const preloaded = await page.locator('head link[rel=preload][href$=".wasm"]').evaluateAll((ls) => ls.map((l) => l.getAttribute('href')));
-  return { fetched: [...fetched].sort(), preloaded: preloaded.sort() };
+  return { fetched: [...new Set(fetched)].sort(), preloaded: preloaded.sort() };
 }
 
 test.describe('loading the console', () => {
   test('a page fetches only the WASM of the parts it makes interactive, and names it in its head first', async ({ page }, testInfo) => {
     test.skip(!jsOn(testInfo), 'only a browser with JavaScript loads WASM');
-    // The sign-in page has no island of its own: the main module alone.
+    // The sign-in page has no island: it is interactive without any WASM (its form goes through
+    // the islands router, plain JavaScript).
     const login = await wasmOf(page, '/login');
-    expect(login.fetched).toEqual(['/pkg/hookwell.wasm']);
-    expect(login.preloaded).toEqual(['/pkg/hookwell.wasm']);
+    expect(login.fetched).toEqual([]);
+    expect(login.preloaded).toEqual([]);
 
     await signIn(page, ADMIN);
     const { id } = await createViaRpc(page, { name: unique('Loading') });
@@ -72,6 +88,31 @@ test.describe('loading the console', () => {
       expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(marker);
     } finally {
       await deleteViaRpc(page, id);
+    }
+  });
+
+  test('a page without islands loads no WASM, and the islands of the page it links to come to life', async ({ page }, testInfo) => {
+    test.skip(!jsOn(testInfo), 'only a browser with JavaScript loads WASM');
+    await signIn(page, ADMIN);
+    // The main module is held back until the link is followed, so that the form's page has to
+    // load it: the list itself does not wait for it.
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    await page.route('**/pkg/hookwell.wasm', async (route) => { await gate; await route.continue(); });
+    try {
+      await page.goto('/webhooks');
+      await hydrated(page, true);
+      await page.getByRole('link', { name: 'Create new webhook' }).first().click();
+      await page.waitForURL(/\/webhooks\/new$/);
+      await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
+      release();
+      await hydrated(page, true);
+      const form = webhookForm(page);
+      await form.name.fill('x');
+      await form.name.fill('');
+      await expect(page.locator('#name-error')).toHaveText('Enter a name.');
+    } finally {
+      await page.unrouteAll({ behavior: 'ignoreErrors' });
     }
   });
 
