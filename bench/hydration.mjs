@@ -6,10 +6,14 @@ import { createServer } from 'http';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'fs';
 import { gzipSync, brotliCompressSync } from 'zlib';
 import { join } from 'path';
-import { PROFILES, launch, throttledPage } from './browser.mjs';
+import { PROFILES as ALL_PROFILES, launch, throttledPage } from './browser.mjs';
 
 const [base, password, pkgDir, out, ...leptosFloors] = process.argv.slice(2);
 const runs = Number(process.env.RUNS ?? 3);
+// For a quicker look at one change: BENCH_PROFILES=1 (indexes into PROFILES) and BENCH_PAGES, a
+// regular expression the paths must match (e.g. 'new|edit|api-keys'); the floors are always measured.
+const PROFILES = ALL_PROFILES.filter((_, i) => !process.env.BENCH_PROFILES || process.env.BENCH_PROFILES.split(',').map(Number).includes(i));
+const pageWanted = (path) => new RegExp(process.env.BENCH_PAGES ?? '').test(path);
 
 async function json(res) {
   const text = await res.text();
@@ -115,7 +119,7 @@ async function once(path, profile) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const results = [];
 await once([...FLOORS.keys()][0], PROFILES[0]); // untimed: the browser's first page pays for its own start
-for (const path of [...FLOORS.keys(), ...LEPTOS_FLOORS.keys(), ...PAGES]) {
+for (const path of [...FLOORS.keys(), ...LEPTOS_FLOORS.keys(), ...PAGES.filter(pageWanted)]) {
   for (const profile of PROFILES) {
     const samples = [];
     for (let i = 0; i < runs; i++) samples.push(await once(path, profile));
@@ -150,3 +154,4 @@ for (let i = 0; i < results.length; i += PROFILES.length) {
 }
 console.log(`\nWhole app: ${files.length} WASM files, ${sum('raw').toLocaleString('en')} B raw, ${sum('gzip').toLocaleString('en')} B gzip -9, ${sum('brotli').toLocaleString('en')} B brotli`);
 writeFileSync(out, JSON.stringify({ runs, results, bundle, total: { raw: sum('raw'), gzip: sum('gzip'), brotli: sum('brotli') } }, null, 2));
+process.exit(0); // (a keep-alive socket can hold the event loop open for minutes)
