@@ -67,6 +67,7 @@
 			.catch((e) => console.error("Hookwell: the page could not be made interactive", e));
 	} else {
 		document.body.dataset.hydrated = "true";
-		requestIdleCallback(() => load().catch((e) => console.error("Hookwell: the WASM could not be loaded", e)));
+		const whenIdle = window.requestIdleCallback ?? ((then) => setTimeout(then, 200)); // (Safari has none)
+		whenIdle(() => load().catch((e) => console.error("Hookwell: the WASM could not be loaded", e)));
 	}
 })

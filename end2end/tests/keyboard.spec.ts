@@ -1,6 +1,6 @@
 import { Locator, Page } from '@playwright/test';
 import { test, expect, hydrated, jsOn, unique, ADMIN } from './support';
-import { addCatalogItem, secretDialog, SECRET_RE, uniqueKey, webhookForm } from './helpers';
+import { addCatalogItem, createViaRpc, deleteViaRpc, secretDialog, SECRET_RE, uniqueKey, webhookForm } from './helpers';
 
 /**
  * The console with the keyboard alone: Tab / Shift+Tab to move, Enter / Space to act, typing
@@ -243,6 +243,32 @@ test.describe('keyboard only', () => {
     await page.keyboard.press('Enter');
     await expect(dialog).toHaveCount(0);
     await expect(create).toBeFocused();
+  });
+
+  test('after a link is followed, and after Back, focus starts on the new page\'s heading', async ({ page }) => {
+    await signInWithKeyboard(page);
+    const name = unique('Keyboard focus');
+    const { id } = await createViaRpc(page, { name });
+    try {
+      await page.goto('/webhooks');
+      await hydrated(page, true);
+      await tabTo(page, page.getByRole('link', { name, exact: true }));
+      await page.keyboard.press('Enter');
+      await page.waitForURL(new RegExp(`/webhooks/${id}$`));
+      const heading = page.getByRole('heading', { level: 1 });
+      await expect(heading).toHaveText(name);
+      await expect(heading).toBeFocused();
+      await tabTo(page, page.getByRole('link', { name: 'Deliveries', exact: true }));
+      await page.keyboard.press('Enter');
+      await page.waitForURL(new RegExp(`/webhooks/${id}/deliveries$`));
+      await expect(heading).toBeFocused();
+      await page.goBack();
+      await page.waitForURL(new RegExp(`/webhooks/${id}$`));
+      await expect(heading).toHaveText(name);
+      await expectFocusNotLost(page);
+    } finally {
+      await deleteViaRpc(page, id);
+    }
   });
 });
 
