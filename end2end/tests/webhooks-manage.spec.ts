@@ -1,7 +1,7 @@
 import { test, expect, signIn, hydrated, jsOn, unique, allowHttpStatus, ADMIN, INTEGRATOR } from './support';
 import {
   SECRET_RE, webhookForm, secretDialog, setting, submit, submitForm, acknowledgeSecret, createViaUi, createViaRpc, addCatalogItem,
-  uniqueKey, listRow,
+  uniqueKey, listRow, deleteViaRpc,
 } from './helpers';
 
 test.describe('webhook page actions', () => {
@@ -372,6 +372,34 @@ test.describe('work groups and templates', () => {
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
     await expect(page.getByTestId('active-state')).toHaveText('Inactive');
     await expect(setting(page, 'Templates')).toHaveText(tplName);
+  });
+
+  test('the in-page delete confirmation counts the webhooks as they are each time it opens', async ({ page }, testInfo) => {
+    test.skip(!jsOn(testInfo), 'without JavaScript each opening is a fresh page');
+    await signIn(page, ADMIN);
+    const key = uniqueKey('wg-count');
+    const wgName = unique('WG counted');
+    const wgId = await addCatalogItem(page, 'WorkGroup', key, wgName);
+    await page.goto('/work-groups');
+    await hydrated(page, true);
+    const row = page.getByRole('row').filter({ hasText: key });
+    const confirm = page.getByRole('alertdialog', { name: `Delete work group “${wgName}”?` });
+    await row.getByRole('link', { name: `Delete ${wgName}` }).click();
+    await expect(confirm).toContainText('No webhook is limited to this work group.');
+    await confirm.getByRole('link', { name: 'Cancel' }).click();
+    await expect(confirm).toHaveCount(0);
+
+    // A webhook starts using it while the list stays open: the next opening says so.
+    const { id } = await createViaRpc(page, { name: unique('Counted'), eventType: 'InterviewLoadEvent', workGroupIds: [wgId] });
+    try {
+      await row.getByRole('link', { name: `Delete ${wgName}` }).click();
+      await expect(confirm.getByRole('button', { name: 'Delete and deactivate 1 webhook' })).toBeVisible();
+      await expect(confirm).not.toContainText('No webhook is limited');
+      await confirm.getByRole('link', { name: 'Cancel' }).click();
+      await expect(confirm).toHaveCount(0);
+    } finally {
+      await deleteViaRpc(page, id);
+    }
   });
 
   test('renaming a template shows the new name on the webhook', async ({ page }, testInfo) => {

@@ -25,30 +25,25 @@ pub fn CatalogDeleteButton(kind: CatalogKind, id: i32, name: String) -> impl Int
             list_changed();
         }
     });
-    let usage = Resource::new(
-        move || deleting.get(),
-        move |open| async move {
-            match open {
-                true => get_catalog_usage(kind, id).await.map(Some),
-                false => Ok(None),
-            }
-        },
-    );
+    // What uses the item, asked for each time the confirmation opens. An action rather than a
+    // resource under `Suspense`: the same answer, without the async-resource machinery in the
+    // WASM that the webhook page's Delete shares this module with.
+    let usage = Action::new(move |_: &()| get_catalog_usage(kind, id));
+    let open = move || {
+        usage.value().set(None);
+        deleting.set(true);
+        usage.dispatch(());
+    };
     view! {
         <a class="button danger" href=format!("{}/{id}/delete", kind.path()) aria-label=format!("Delete {name}")
-            on:click=move |ev| if ready.get_untracked() { ev.prevent_default(); deleting.set(true); }>"Delete"</a>
-        // Not `Loaded`: its error pages need the client router, which the browser does not run.
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match usage.await {
-                    Ok(Some(usage)) => view! {
-                        <CatalogDeleteConfirm kind usage delete on_cancel=Callback::new(move |_| deleting.set(false))/>
-                    }.into_any(),
-                    Ok(None) => ().into_any(),
-                    Err(e) => view! { <p class="field-error" role="alert">{e.message()}</p> }.into_any(),
-                }
-            })}
-        </Suspense>
+            on:click=move |ev| if ready.get_untracked() { ev.prevent_default(); open(); }>"Delete"</a>
+        {move || match (deleting.get(), usage.value().get()) {
+            (true, Some(Ok(usage))) => view! {
+                <CatalogDeleteConfirm kind usage delete on_cancel=Callback::new(move |_| deleting.set(false))/>
+            }.into_any(),
+            (true, Some(Err(e))) => view! { <p class="field-error" role="alert">{e.message()}</p> }.into_any(),
+            _ => ().into_any(),
+        }}
     }
 }
 
