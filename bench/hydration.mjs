@@ -6,7 +6,7 @@ import { createServer } from 'http';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'fs';
 import { gzipSync, brotliCompressSync } from 'zlib';
 import { join } from 'path';
-import { PROFILES as ALL_PROFILES, launch, throttledPage } from './browser.mjs';
+import { PROFILES as ALL_PROFILES, launch, throttledPage, whenHydrated } from './browser.mjs';
 
 const [base, password, pkgDir, out, ...leptosFloors] = process.argv.slice(2);
 const runs = Number(process.env.RUNS ?? 3);
@@ -81,39 +81,26 @@ async function once(path, profile) {
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
+  // Each WASM request, by id: its file and, once it finished, its bytes on the wire.
+  const wasm = new Map();
+  cdp.on('Network.requestWillBeSent', (e) => {
+    if (e.request.url.endsWith('.wasm')) wasm.set(e.requestId, { name: new URL(e.request.url).pathname.split('/').pop(), bytes: 0 });
+  });
+  cdp.on('Network.loadingFinished', (e) => { if (wasm.has(e.requestId)) wasm.get(e.requestId).bytes = e.encodedDataLength; });
   // The WASM requested until the page was interactive: a page without islands fetches the main
   // module afterwards, when idle, for the pages that follow.
-  const wasm = new Map();
-  const wasmNames = new Map();
-  let neededWasm = null;
-  cdp.on('Network.requestWillBeSent', (e) => {
-    if (e.request.url.endsWith('.wasm')) { wasm.set(e.requestId, 0); wasmNames.set(e.requestId, new URL(e.request.url).pathname.split('/').pop()); }
-  });
-  cdp.on('Network.loadingFinished', (e) => { if (wasm.has(e.requestId)) wasm.set(e.requestId, e.encodedDataLength); });
-  // The page reports the moment itself, through the console. Waiting with `waitForSelector` would
-  // load Playwright's injected script into the page while it starts, on the same throttled main
-  // thread, and poll there: work that no visitor's browser does.
-  await page.addInitScript(() => {
-    new MutationObserver((_, obs) => {
-      if (document.body?.dataset.hydrated === 'true') { console.log(`bench:hydrated ${performance.now()}`); obs.disconnect(); }
-    }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-hydrated'] });
-  });
-  const hydrated = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${path}: not hydrated after 60 s`)), 60_000);
-    page.on('console', (m) => {
-      const [tag, at] = m.text().split(' ');
-      if (tag === 'bench:hydrated') { neededWasm = [...wasm.keys()]; clearTimeout(timer); resolve(Number(at)); }
-    });
-  });
+  let needed = null;
+  const { hydrated } = await whenHydrated(page, path);
+  const interactive = hydrated.then((ms) => { needed = [...wasm.values()]; return ms; });
   const res = await page.goto(url, { waitUntil: 'commit' });
   if (res.status() !== 200) throw new Error(`${path} answered ${res.status()}`);
-  const ms = await hydrated;
+  const ms = await interactive;
   // The page can report before DevTools has said the WASM download finished: wait up to 1 s for it.
-  for (let i = 0; i < 50 && neededWasm.some((id) => wasm.get(id) === 0); i++) await new Promise((r) => setTimeout(r, 20));
-  const wasmBytes = neededWasm.reduce((a, id) => a + wasm.get(id), 0);
+  for (let i = 0; i < 50 && needed.some((w) => w.bytes === 0); i++) await new Promise((r) => setTimeout(r, 20));
+  const wasmBytes = needed.reduce((a, w) => a + w.bytes, 0);
   await ctx.close();
   if (errors.length) throw new Error(`${path}: console errors: ${errors.join(' | ')}`);
-  return { ms, wasmBytes, wasmFiles: neededWasm.length, wasmNames: neededWasm.map((id) => wasmNames.get(id)).sort() };
+  return { ms, wasmBytes, wasmFiles: needed.length, wasmNames: needed.map((w) => w.name).sort() };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

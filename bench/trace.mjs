@@ -4,7 +4,7 @@
 // (when it started and ended, its bytes on the wire), the marks of src/island_script.js (main
 // module imported, instantiated, each island's hydration, lazy load included) and the
 // renderer's main-thread work by kind, from a Chromium trace.
-import { PROFILES, launch, throttledPage } from './browser.mjs';
+import { PROFILES, launch, throttledPage, whenHydrated } from './browser.mjs';
 
 const [base, password, path = '/webhooks/new', which = '1'] = process.argv.slice(2);
 const profile = PROFILES[Number(which)];
@@ -20,19 +20,8 @@ const browser = await launch();
 const ctx = await browser.newContext();
 if (path !== '/login') await ctx.addCookies([{ name, value, url: base }]);
 const { page } = await throttledPage(ctx, profile);
-await page.addInitScript(() => {
-  new MutationObserver((_, obs) => {
-    if (document.body?.dataset.hydrated === 'true') {
-      performance.mark('hookwell:hydrated');
-      console.log('trace:hydrated');
-      obs.disconnect();
-    }
-  }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-hydrated'] });
-});
+const { hydrated } = await whenHydrated(page, path);
 await browser.startTracing(page, { categories: process.env.TRACE_CATEGORIES?.split(',') ?? ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.wasm', 'blink.user_timing'] });
-// Told through the console: `waitForFunction` would evaluate Playwright's injected script in the
-// page while it starts, on the throttled main thread (60-90 ms of `EvaluateScript` at 4x CPU).
-const hydrated = new Promise((resolve) => page.on('console', (m) => { if (m.text() === 'trace:hydrated') resolve(); }));
 await page.goto(base + path, { waitUntil: 'commit' });
 await hydrated;
 const traceBuf = await browser.stopTracing();
