@@ -7,6 +7,7 @@ use crate::hydration::{preload_island, LazyIsland};
 use crate::model::{CatalogKind, CatalogUsage};
 use crate::navigation::use_list_changed;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 /// Delete in a row of the work group or template list: a link to the confirmation page, which
 /// once the page is interactive opens the confirmation (with the webhooks limited to the item)
@@ -72,6 +73,12 @@ pub fn CatalogDeleteConfirm(
     } else {
         format!("No webhook is limited to this {}. Webhooks refer to it by its key “{}”.", kind.noun(), item.key)
     };
+    // A plain form, as `DeleteConfirm`'s: the action gets its input as it is.
+    let input = DeleteCatalogItem { kind, id: item.id, deactivate_webhooks: used };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        delete.dispatch(input.clone());
+    };
     let button = if used {
         format!("Delete and deactivate {count} {}", if count == 1 { "webhook" } else { "webhooks" })
     } else {
@@ -88,7 +95,7 @@ pub fn CatalogDeleteConfirm(
                     }).collect_view()}
                 </ul>
             })}
-            <ActionForm action=delete>
+            <form method="post" action=DeleteCatalogItem::url() on:submit=on_submit>
                 <PageField/>
                 <input type="hidden" name="kind" value=kind.form_value()/>
                 <input type="hidden" name="id" value=item.id.to_string()/>
@@ -98,7 +105,7 @@ pub fn CatalogDeleteConfirm(
                     <a class="button" href=kind.path() data-cancel=""
                         on:click=move |ev| if let Some(cb) = on_cancel { ev.prevent_default(); cb.run(()); }>"Cancel"</a>
                 </div>
-            </ActionForm>
+            </form>
             <p class="form-error" role="alert" hidden=move || refused.get().is_none()>{move || refused.get()}</p>
         </Modal>
     }

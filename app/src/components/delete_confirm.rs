@@ -5,6 +5,7 @@ use crate::components::form_feedback::PageField;
 use crate::components::modal::Modal;
 use crate::hydration::{preload_island, LazyIsland};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 /// Delete on a webhook's page: a link to `/webhooks/:id/delete`, which once the page is
 /// interactive opens the confirmation in the page instead.
@@ -27,11 +28,18 @@ pub fn DeleteWebhookButton(id: i32, name: String) -> impl IntoView {
 #[component]
 pub fn DeleteConfirm(id: i32, name: String, #[prop(optional)] on_cancel: Option<Callback<()>>) -> impl IntoView {
     let delete = ServerAction::<DeleteWebhook>::new();
+    // A plain form rather than `ActionForm`: without JavaScript it posts; in the page the
+    // action gets its input as it is, so the browser decodes no form data (which would put a
+    // form-data deserializer in the WASM of the webhook page).
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        delete.dispatch(DeleteWebhook { id });
+    };
     view! {
         <Modal role="alertdialog" labelledby="delete-title" describedby="delete-text">
             <h2 id="delete-title">{format!("Delete webhook “{name}”?")}</h2>
             <p id="delete-text">"The webhook and its work group and template links are removed and it sends nothing more. Its history stays in the audit log."</p>
-            <ActionForm action=delete>
+            <form method="post" action=DeleteWebhook::url() on:submit=on_submit>
                 <PageField/>
                 <input type="hidden" name="id" value=id.to_string()/>
                 <div class="actions">
@@ -39,7 +47,7 @@ pub fn DeleteConfirm(id: i32, name: String, #[prop(optional)] on_cancel: Option<
                     <a class="button" href=format!("/webhooks/{id}") data-cancel=""
                         on:click=move |ev| if let Some(cb) = on_cancel { ev.prevent_default(); cb.run(()); }>"Cancel"</a>
                 </div>
-            </ActionForm>
+            </form>
             {move || delete.value().get().and_then(|r| r.err()).map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
         </Modal>
     }
