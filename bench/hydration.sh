@@ -6,6 +6,10 @@
 # bench/leptos-floor, a minimal Leptos app (router, one form) built like the console, hydrating
 # the whole page and as islands (BENCH_LEPTOS_FLOOR=false skips them).
 # Prints a table; JSON goes to bench/results/hydration.json. Runs in `make bench`.
+# BENCH_VS=<another build's site dir> (e.g. a copy of target/site from before a change) serves
+# that build too, on a second server, and measures each page on both in turn: pairs of samples,
+# and the median of their differences, which this machine's drifting speed disturbs far less
+# than two separate runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${BENCH_PORT:-3210}
@@ -22,6 +26,15 @@ HOOKWELL_DATA_DIR=$dir HOOKWELL_ADDR=127.0.0.1:$port HOOKWELL_ADMIN_PASSWORD=ben
   HOOKWELL_ALLOW_PRIVATE_TARGETS=true LEPTOS_SITE_ROOT=$site ./target/release/server > "$dir/server.log" 2>&1 &
 pids=($!)
 trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$dir"' EXIT
+if [ -n "${BENCH_VS:-}" ]; then
+  vsport=$((port + 10))
+  mkdir "$dir/vs"
+  HOOKWELL_DATA_DIR=$dir/vs HOOKWELL_ADDR=127.0.0.1:$vsport HOOKWELL_ADMIN_PASSWORD=bench-password-1 \
+    HOOKWELL_ALLOW_PRIVATE_TARGETS=true LEPTOS_SITE_ROOT=$BENCH_VS ./target/release/server > "$dir/vs/server.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$vsport/healthz" >/dev/null && break; sleep 0.2; done
+  export BENCH_VS_BASE=http://127.0.0.1:$vsport
+fi
 floors=()
 if [ "$floor" = true ]; then
   for variant in whole islands; do
