@@ -48,6 +48,10 @@ export function webhookForm(page: Page) {
   };
 }
 
+/** A fieldset by its legend, found even when it is hidden. */
+export const fieldset = (page: Page, legend: string) =>
+  page.locator('fieldset').filter({ has: page.locator('legend', { hasText: new RegExp(`^${legend}$`) }) });
+
 /** The "Your HMAC secret" dialog. */
 export const secretDialog = (page: Page) => page.getByRole('dialog', { name: 'Your HMAC secret' });
 

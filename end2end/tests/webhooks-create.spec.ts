@@ -2,14 +2,10 @@ import { Page } from '@playwright/test';
 import { test, expect, signIn, hydrated, jsOn, unique, allowHttpStatus, baseURL, ADMIN, INTEGRATOR } from './support';
 import {
   SECRET_RE, webhookForm, secretDialog, setting, idFromUrl, fillWebhookForm, submit, submitForm, createViaUi, createViaRpc,
-  addCatalogItem, uniqueKey, listRow, deleteViaRpc, withRunLock,
+  addCatalogItem, uniqueKey, listRow, deleteViaRpc, withRunLock, fieldset,
 } from './helpers';
 
 const EVENT_TYPES = ['NewWorkItemVersionComplete', 'CustomInterviewEvent', 'InterviewLoadEvent', 'PostProcessingEvent'];
-
-/** A fieldset by its legend, found even when it is hidden. */
-const fieldset = (page: Page, legend: string) =>
-  page.locator('fieldset').filter({ has: page.locator('legend', { hasText: new RegExp(`^${legend}$`) }) });
 
 /** Asserts that the field labelled `label` is refused with `message`, linked through aria-describedby. */
 async function expectFieldError(page: Page, label: string, field: string, message: string | RegExp) {

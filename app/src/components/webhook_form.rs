@@ -9,8 +9,10 @@ use crate::navigation::use_go;
 use leptos::prelude::*;
 
 /// The create / edit form. Without JavaScript it posts to the page's own URL and the server
-/// answers with the page again (errors, typed values kept) or the next page. With JavaScript
-/// it validates as you type, shows only the fields that apply and saves through a server function.
+/// answers with the page again (errors, typed values kept) or the next page, and every field is
+/// on the page (with a hint). With JavaScript it validates as you type, saves through a server
+/// function and shows only the fields that apply: the stylesheet hides the others, from the
+/// first paint, before the WASM has arrived (see [`applies`]).
 #[cfg_attr(feature = "ssr", island)]
 #[cfg_attr(not(feature = "ssr"), component)]
 pub fn WebhookFormView(
@@ -98,9 +100,6 @@ pub fn WebhookFormView(
     });
 
     let event_type = Memo::new(move |_| form.with(|f| EventType::parse(&f.event_type)));
-    let auth = Memo::new(move |_| form.with(|f| AuthMethod::parse(&f.auth_method)));
-    // Without JavaScript every field is on the page (with a hint); with it, only those that apply.
-    let shows = move |applies: fn(EventType) -> bool| move || !ready.get() || event_type.get().is_some_and(applies);
     let plain_http = move || form.with(|f| is_plain_http(&f.url));
 
     let (m_name, m_url, m_auth, m_token, m_event, m_event_name, m_wg, m_tpl) = (
@@ -150,13 +149,14 @@ pub fn WebhookFormView(
                     aria-invalid=aria_invalid(m_auth) aria-describedby=described_by(field::AUTH_METHOD, m_auth, None)
                     on:change=move |ev| { let v = event_target_value(&ev); edit_field(field::AUTH_METHOD, Box::new(move |f| f.auth_method = v.clone())) }>
                     {[AuthMethod::Hmac, AuthMethod::AccessToken].into_iter().map(|a| view! {
-                        <option value=a.as_str() selected=initial.auth_method == a.as_str()>{a.label()}</option>
+                        <option value=a.as_str() selected=initial.auth_method == a.as_str()
+                            data-applies=(a == AuthMethod::AccessToken).then_some(field::ACCESS_TOKEN)>{a.label()}</option>
                     }).collect_view()}
                 </select>
                 <FieldError field=field::AUTH_METHOD message=m_auth/>
             </div>
 
-            <div class="field" hidden=move || ready.get() && auth.get() != Some(AuthMethod::AccessToken)>
+            <div class="field" data-if=field::ACCESS_TOKEN>
                 <label for=field::ACCESS_TOKEN>"Access token"</label>
                 <input id=field::ACCESS_TOKEN name=field::ACCESS_TOKEN type="password" autocomplete="off"
                     placeholder=token_hint.clone().map(|h| format!("Stored: {h} — leave blank to keep it"))
@@ -175,13 +175,13 @@ pub fn WebhookFormView(
                     aria-invalid=aria_invalid(m_event) aria-describedby=described_by(field::EVENT_TYPE, m_event, None)
                     on:change=move |ev| { let v = event_target_value(&ev); edit_field(field::EVENT_TYPE, Box::new(move |f| f.event_type = v.clone())) }>
                     {EventType::ALL.into_iter().map(|e| view! {
-                        <option value=e.as_str() selected=initial.event_type == e.as_str()>{e.as_str()}</option>
+                        <option value=e.as_str() selected=initial.event_type == e.as_str() data-applies=applies(e)>{e.as_str()}</option>
                     }).collect_view()}
                 </select>
                 <FieldError field=field::EVENT_TYPE message=m_event/>
             </div>
 
-            <div class="field" hidden=move || !shows(EventType::has_event_name)()>
+            <div class="field" data-if=field::EVENT_NAME>
                 <label for=field::EVENT_NAME>"Interview Event Name"</label>
                 <input id=field::EVENT_NAME name=field::EVENT_NAME maxlength="100" value=initial.event_name.clone()
                     aria-required=move || event_type.get().is_some_and(EventType::has_event_name).then_some("true")
@@ -214,7 +214,7 @@ pub fn WebhookFormView(
                 </label>
             </fieldset>
 
-            <fieldset class="field" hidden=move || !shows(EventType::uses_work_groups)() aria-describedby="work_groups-hint">
+            <fieldset class="field" data-if=field::WORK_GROUPS aria-describedby="work_groups-hint">
                 <legend>"Work Groups"</legend>
                 <p class="hint" id="work_groups-hint">"Only for InterviewLoadEvent and NewWorkItemVersionComplete. None chosen means every work group."</p>
                 <CatalogChecks name=field::WORK_GROUPS items=work_groups chosen=initial.work_groups.clone()
@@ -222,7 +222,7 @@ pub fn WebhookFormView(
                 <FieldError field=field::WORK_GROUPS message=m_wg/>
             </fieldset>
 
-            <fieldset class="field" hidden=move || !shows(EventType::uses_templates)() aria-describedby="templates-hint">
+            <fieldset class="field" data-if=field::TEMPLATES aria-describedby="templates-hint">
                 <legend>"Templates"</legend>
                 <p class="hint" id="templates-hint">"Only for InterviewLoadEvent, NewWorkItemVersionComplete and PostProcessingEvent. None chosen means every template."</p>
                 <CatalogChecks name=field::TEMPLATES items=templates chosen=initial.templates.clone()
@@ -266,6 +266,23 @@ fn form_message(e: &AppError) -> String {
         AppError::Invalid(f) => f.get(field::FORM).unwrap_or("Please correct the highlighted fields.").to_string(),
         other => other.to_string(),
     }
+}
+
+/// The conditional fields (`data-if`) that apply with Event type `e`, as its option's
+/// `data-applies`. With scripting on, style/main.scss hides each conditional field that the
+/// chosen options do not list: the rules stay here, the stylesheet only reads them, and so the
+/// fields that do not apply are gone from the first paint (hidden by the WASM once it had
+/// arrived, they used to show and then vanish).
+fn applies(e: EventType) -> String {
+    [
+        (e.has_event_name(), field::EVENT_NAME),
+        (e.uses_work_groups(), field::WORK_GROUPS),
+        (e.uses_templates(), field::TEMPLATES),
+    ]
+    .into_iter()
+    .filter_map(|(applies, f)| applies.then_some(f))
+    .collect::<Vec<_>>()
+    .join(" ")
 }
 
 fn toggle(list: &mut Vec<String>, id: i32, on: bool) {
