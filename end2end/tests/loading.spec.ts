@@ -29,6 +29,14 @@ async function wasmOf(page: Page, path: string) {
   return { fetched: [...new Set(fetched)].sort(), preloaded: preloaded.sort() };
 }
 
+/** Holds back the responses to requests for `pattern` until the returned function is called. */
+async function holdBack(page: Page, pattern: string) {
+  let release = () => {};
+  const gate = new Promise<void>((resolve) => { release = resolve; });
+  await page.route(pattern, async (route) => { await gate; await route.continue(); });
+  return release;
+}
+
 test.describe('loading the console', () => {
   test('a page fetches only the WASM of the parts it makes interactive, and names it in its head first', async ({ page }, testInfo) => {
     test.skip(!jsOn(testInfo), 'only a browser with JavaScript loads WASM');
@@ -96,9 +104,7 @@ test.describe('loading the console', () => {
     await signIn(page, ADMIN);
     // The main module is held back until the link is followed, so that the form's page has to
     // load it: the list itself does not wait for it.
-    let release = () => {};
-    const gate = new Promise<void>((resolve) => { release = resolve; });
-    await page.route('**/pkg/hookwell.wasm', async (route) => { await gate; await route.continue(); });
+    const release = await holdBack(page, '**/pkg/hookwell.wasm');
     try {
       await page.goto('/webhooks');
       await hydrated(page, true);
@@ -120,9 +126,7 @@ test.describe('loading the console', () => {
     test.skip(!jsOn(testInfo), 'without JavaScript every field is shown, with its hint (webhooks-create.spec.ts)');
     await signIn(page, ADMIN);
     // The form's own chunk is held back: the page is shown, its form not yet interactive.
-    let release = () => {};
-    const gate = new Promise<void>((resolve) => { release = resolve; });
-    await page.route('**/split_webhook_form_islands_*.wasm', async (route) => { await gate; await route.continue(); });
+    const release = await holdBack(page, '**/split_webhook_form_islands_*.wasm');
     try {
       await page.goto('/webhooks/new');
       const f = webhookForm(page);
@@ -166,9 +170,7 @@ test.describe('loading the console', () => {
     try {
       // The form's own chunk is held back until the name has been typed: the page is shown,
       // its form not yet interactive.
-      let release = () => {};
-      const gate = new Promise<void>((resolve) => { release = resolve; });
-      await page.route('**/split_webhook_form_islands_*.wasm', async (route) => { await gate; await route.continue(); });
+      const release = await holdBack(page, '**/split_webhook_form_islands_*.wasm');
       await page.goto(`/webhooks/${id}/edit`);
       const form = webhookForm(page);
       const renamed = unique('Renamed early');
