@@ -22,17 +22,21 @@ if [ "$floor" = true ]; then
     && cargo leptos build --release --precompress)
 fi
 dir=$(mktemp -d /tmp/hookwell-bench.XXXXXX)
-HOOKWELL_DATA_DIR=$dir HOOKWELL_ADDR=127.0.0.1:$port HOOKWELL_ADMIN_PASSWORD=bench-password-1 \
-  HOOKWELL_ALLOW_PRIVATE_TARGETS=true LEPTOS_SITE_ROOT=$site ./target/release/server > "$dir/server.log" 2>&1 &
-pids=($!)
+pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$dir"' EXIT
+# serve PORT DATA_DIR SITE: the release server on a fresh database, serving the build in SITE.
+serve() {
+  mkdir -p "$2"
+  HOOKWELL_DATA_DIR=$2 HOOKWELL_ADDR=127.0.0.1:$1 HOOKWELL_ADMIN_PASSWORD=bench-password-1 \
+    HOOKWELL_ALLOW_PRIVATE_TARGETS=true LEPTOS_SITE_ROOT=$3 ./target/release/server > "$2/server.log" 2>&1 &
+  pids+=($!)
+}
+healthy() { for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$1/healthz" >/dev/null && break; sleep 0.2; done; }
+serve "$port" "$dir" "$site"
 if [ -n "${BENCH_VS:-}" ]; then
   vsport=$((port + 10))
-  mkdir "$dir/vs"
-  HOOKWELL_DATA_DIR=$dir/vs HOOKWELL_ADDR=127.0.0.1:$vsport HOOKWELL_ADMIN_PASSWORD=bench-password-1 \
-    HOOKWELL_ALLOW_PRIVATE_TARGETS=true LEPTOS_SITE_ROOT=$BENCH_VS ./target/release/server > "$dir/vs/server.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$vsport/healthz" >/dev/null && break; sleep 0.2; done
+  serve "$vsport" "$dir/vs" "$BENCH_VS"
+  healthy "$vsport"
   export BENCH_VS_BASE=http://127.0.0.1:$vsport
 fi
 floors=()
@@ -49,7 +53,7 @@ if [ "$floor" = true ]; then
     floors+=("$label=http://127.0.0.1:$fport")
   done
 fi
-for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+healthy "$port"
 mkdir -p bench/results
 node bench/hydration.mjs "http://127.0.0.1:$port" bench-password-1 \
   "$site/pkg" "${BENCH_OUT:-bench/results/hydration.json}" "${floors[@]}"
