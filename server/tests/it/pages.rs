@@ -26,6 +26,44 @@ async fn pages_answer_404_403_and_redirect_to_sign_in() {
     assert!(res.headers().contains_key("referrer-policy"));
 }
 
+/// Reads a brotli body in full.
+fn unbrotli(body: &[u8]) -> String {
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut brotli::Decompressor::new(body, 4096), &mut out).unwrap();
+    out
+}
+
+#[tokio::test]
+async fn pages_and_server_function_answers_go_out_compressed_when_the_browser_takes_it() {
+    let s = start().await;
+    let admin = s.as_role(Role::SiteAdmin).await;
+    let plain = admin.get(s.url("/webhooks/new")).send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none(), "nothing asked, nothing compressed");
+    let plain = plain.text().await.unwrap();
+    let res = admin.get(s.url("/webhooks/new")).header("accept-encoding", "gzip, deflate, br").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-encoding"], "br");
+    assert!(res.headers()["vary"].to_str().unwrap().contains("accept-encoding"));
+    assert!(res.headers().contains_key("content-security-policy"), "the page's own headers stay");
+    let body = res.bytes().await.unwrap();
+    let html = unbrotli(&body);
+    assert!(without_markers(&html).contains("<h1>Create new webhook</h1>") && html.contains("name=\"url\""), "{html}");
+    assert!(body.len() * 4 < plain.len(), "{} B compressed, {} B plain", body.len(), plain.len());
+
+    // A refused call keeps its status (read from the answer before it is compressed).
+    let res = admin
+        .post(s.url("/rpc/create_webhook"))
+        .header("accept-encoding", "br")
+        .json(&serde_json::json!({"form": hook("", "NewWorkItemVersionComplete")}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.headers()["content-encoding"], "br");
+    let err: serde_json::Value = serde_json::from_str(&unbrotli(&res.bytes().await.unwrap())).unwrap();
+    assert!(err["Invalid"]["name"].is_string(), "{err}");
+}
+
 #[tokio::test]
 async fn cross_site_posts_are_refused_and_health_checks_answer() {
     let s = start().await;
