@@ -9,7 +9,9 @@
 # BENCH_VS=<another build's site dir> (e.g. a copy of target/site from before a change) serves
 # that build too, on a second server, and measures each page on both in turn: pairs of samples,
 # and the median of their differences, which this machine's drifting speed disturbs far less
-# than two separate runs.
+# than two separate runs. But the first server comes out ahead even when both serve the same
+# build (by 26-90 ms at 30 Mbps, results/hydration-aa-same-build-paired-30mbps.json): run a
+# comparison both ways round (BENCH_SITE=<the other> BENCH_VS=<this>) and average.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${BENCH_PORT:-3210}
